@@ -1,0 +1,103 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "PlanSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "plansync-server", targets: ["plansync-server"]),
+        .executable(name: "plansync", targets: ["plansync"]),
+        .library(name: "PlanSyncCore", targets: ["PlanSyncCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
+    ],
+    targets: [
+        // The pure causal core: records, dots, version vectors, conflict rules, the schema, wire types. No I/O.
+        .target(
+            name: "PlanSyncCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: upcoming
+        ),
+        // The bundled plans, as structured data, and the function that turns them into records.
+        .target(
+            name: "PlanSyncContent",
+            dependencies: ["PlanSyncCore"],
+            resources: [.copy("Plans")],
+            swiftSettings: upcoming
+        ),
+        // A field replica: one SQLite file, its outbox and its pull cursor.
+        .target(
+            name: "PlanSyncReplica",
+            dependencies: ["PlanSyncCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
+        // The sync session of a replica over HTTP.
+        .target(
+            name: "PlanSyncClient",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncReplica",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // The sync server: storage, access, routes.
+        .target(
+            name: "PlanSyncServer",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncContent",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "plansync-server",
+            dependencies: [
+                "PlanSyncServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "SyncServer",
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "plansync",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Client",
+            swiftSettings: upcoming
+        ),
+        .target(
+            name: "PlanSyncTestSupport",
+            dependencies: ["PlanSyncCore"],
+            path: "Tests/PlanSyncTestSupport",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "PlanSyncCoreTests",
+            dependencies: ["PlanSyncCore", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,99 @@
+/// A field's value as a person sees it once its conflict rule has reduced the candidates.
+///
+/// In JSON a text is a string and a list an array of strings.
+public enum FieldValue: Hashable, Sendable, Encodable {
+    case text(String)
+    case list([String])
+
+    /// The value as one string: text as is, a list one element per line.
+    public var text: String {
+        switch self {
+        case .text(let text): text
+        case .list(let elements): elements.joined(separator: "\n")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .list(let elements): try container.encode(elements)
+        }
+    }
+}
+
+/// A translation as a person sees it.
+public struct TranslationView: Hashable, Sendable {
+    public var text: String
+    public var status: TranslationStatus
+    /// The source changed since this translation was made (derived, never stored).
+    public var stale: Bool
+    /// Every concurrent candidate text, latest first; more than one is a conflict.
+    public var candidates: [String]
+}
+
+extension RecordState {
+    /// Whether the record is deleted: some delete saw every live write. A write the delete had not seen was
+    /// concurrent with it (or came after it) and keeps the record alive: an update beats a delete.
+    public var isDeleted: Bool {
+        let dots = entryDots
+        return tombstones.contains { tombstone in dots.allSatisfy { tombstone.seen.covers($0) } }
+    }
+
+    /// The field's value after its rule: the provisional candidate of a register, the sorted elements of a set.
+    public func value(of name: String, schema: Schema = .planSync) -> FieldValue? {
+        guard let entries = fields[name], !entries.isEmpty else { return nil }
+        if schema.collection(collection)?.field(name)?.rule == .addWinsSet {
+            return .list(Set(entries.map(\.value)).sorted())
+        }
+        return .text(entries.latestFirst[0].value)
+    }
+
+    /// The distinct candidate values of a register field, latest first.
+    public func distinctValues(of name: String) -> [String] {
+        var seen = Set<String>()
+        return (fields[name] ?? []).latestFirst.map(\.value).filter { seen.insert($0).inserted }
+    }
+
+    /// The candidates a person must choose between, latest first; empty when the field is not in conflict.
+    /// Only `keepBoth` fields conflict: `lastWriterWins` picks a winner and sets merge.
+    public func conflict(of name: String, schema: Schema = .planSync) -> [String] {
+        guard schema.collection(collection)?.field(name)?.rule == .keepBoth else { return [] }
+        let values = distinctValues(of: name)
+        return values.count > 1 ? values : []
+    }
+
+    /// The fields in conflict, in schema order.
+    public func conflictedFields(schema: Schema = .planSync) -> [String] {
+        guard let collection = schema.collection(collection) else { return [] }
+        return collection.fields.map(\.name).filter { !conflict(of: $0, schema: schema).isEmpty }
+    }
+
+    /// The text translations of a field are made from: its provisional value (a list one element per line).
+    public func sourceText(of name: String, schema: Schema = .planSync) -> String {
+        value(of: name, schema: schema)?.text ?? ""
+    }
+
+    /// The provisional translation of a field into a language, with its staleness against the current source.
+    public func translation(of name: String, language: String, schema: Schema = .planSync) -> TranslationView? {
+        guard let entries = translations[language]?[name], !entries.isEmpty else { return nil }
+        let ordered = entries.latestFirst
+        var seen = Set<String>()
+        return TranslationView(
+            text: ordered[0].text,
+            status: ordered[0].status,
+            stale: ordered[0].source != SourceHash.of(sourceText(of: name, schema: schema)),
+            candidates: ordered.map(\.text).filter { seen.insert($0).inserted })
+    }
+
+    /// The record's title for listings.
+    public func title(schema: Schema = .planSync) -> String {
+        guard let field = schema.collection(collection)?.titleField else { return "" }
+        return sourceText(of: field, schema: schema)
+    }
+
+    /// The resolution recorded on the provisional candidate of a field, if the last write resolved a conflict.
+    public func resolution(of name: String) -> Resolution? {
+        fields[name]?.latestFirst.first?.resolution
+    }
+}

@@ -1,0 +1,129 @@
+import Crypto
+
+/// The rules every stored value obeys, checked where values enter: local edits and received pushes.
+public enum Limits {
+    /// The longest text a field or translation holds, in UTF-8 bytes.
+    public static let maxTextBytes = 64 * 1024
+    /// The longest record id, in UTF-8 bytes.
+    public static let maxIDBytes = 200
+}
+
+/// Record ids: `plan`, `plan/CODE`, `plan/CODE/N` — segments of letters, digits, `.`, `-` and `_`,
+/// separated by `/`, each starting with a letter or digit.
+public enum RecordID {
+    public static func validate(_ id: String) throws(RecordError) {
+        let segments = id.split(separator: "/", omittingEmptySubsequences: false)
+        let valid =
+            !id.isEmpty && id.utf8.count <= Limits.maxIDBytes
+            && segments.allSatisfy { segment in
+                guard let first = segment.unicodeScalars.first, first.isASCIIAlphanumeric else { return false }
+                return segment.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || "._-".unicodeScalars.contains($0) }
+            }
+        guard valid else {
+            throw RecordError(
+                record: id.isEmpty ? "(empty id)" : id,
+                "invalid id: use letters, digits, '.', '-' or '_' in segments separated by '/'")
+        }
+    }
+
+    /// The plan a record belongs to: the id's first segment.
+    public static func plan(of id: String) -> String {
+        String(id.prefix { $0 != "/" })
+    }
+}
+
+extension Unicode.Scalar {
+    var isASCIIAlphanumeric: Bool {
+        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
+    }
+}
+
+/// The fingerprint of a source text a translation was made from: the first 16 hex digits of its SHA-256.
+public enum SourceHash {
+    public static func of(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).prefix(8).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}
+
+extension FieldSchema {
+    /// Checks one value (or one element, for a list) against the field's kind.
+    public func validate(_ value: String, record: String) throws(RecordError) {
+        try Self.validateText(value, record: record, field: name)
+        let problem: String? =
+            switch kind {
+            case .text: nil
+            case .choice(let values):
+                values.contains(value) ? nil : "must be one of \(values.joined(separator: ", "))"
+            case .date:
+                Self.isDate(value) ? nil : "must be a date written YYYY-MM-DD"
+            case .integer:
+                Int(value) != nil ? nil : "must be a whole number"
+            case .reference:
+                (try? RecordID.validate(value)) != nil ? nil : "must be a record id"
+            case .list:
+                value.contains(where: \.isNewline) || value.trimmed.isEmpty
+                    ? "list elements are single non-empty lines" : nil
+            }
+        if let problem {
+            throw RecordError(record: record, "\(name): '\(value.prefix(60))' \(problem)")
+        }
+    }
+
+    static func validateText(_ text: String, record: String, field: String) throws(RecordError) {
+        if text.utf8.count > Limits.maxTextBytes {
+            throw RecordError(record: record, "\(field): text longer than \(Limits.maxTextBytes) bytes")
+        }
+    }
+
+    private static func isDate(_ value: String) -> Bool {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        let days = [31, year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        return (1...12).contains(month) && (1...days[month - 1]).contains(day)
+    }
+}
+
+extension Schema {
+    /// Checks a record received from another replica: known collection and fields, valid id and values,
+    /// translations only of translatable fields into known languages, and every dot covered by the record's
+    /// own context. A record that fails is refused whole.
+    public func validate(_ record: RecordState) throws(RecordError) {
+        try RecordID.validate(record.id)
+        guard let collection = collection(record.collection) else {
+            throw RecordError(record: record.id, "unknown collection '\(record.collection)'")
+        }
+        for (name, entries) in record.fields {
+            let field = try collection.require(name, record: record.id)
+            if field.kind != .list, entries.count > 1,
+                Set(entries.map(\.time.replica)).count < entries.count
+            {
+                throw RecordError(record: record.id, "\(name): two concurrent candidates from one replica")
+            }
+            for entry in entries { try field.validate(entry.value, record: record.id) }
+        }
+        for (language, byField) in record.translations {
+            guard Schema.languages.contains(language) else {
+                throw RecordError(record: record.id, "unknown language '\(language)'")
+            }
+            for (name, entries) in byField {
+                let field = try collection.require(name, record: record.id)
+                guard field.translatable else {
+                    throw RecordError(record: record.id, "field '\(name)' is not translatable")
+                }
+                for entry in entries { try FieldSchema.validateText(entry.text, record: record.id, field: name) }
+            }
+        }
+        for dot in record.entryDots + record.tombstones.map(\.dot) where !record.context.covers(dot) {
+            throw RecordError(record: record.id, "dot \(dot) is not covered by the record's context")
+        }
+        let dots = record.entryDots + record.tombstones.map(\.dot)
+        if Set(dots).count != dots.count {
+            throw RecordError(record: record.id, "a dot appears twice")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// How concurrent writes to one field are reconciled.
+public enum ConflictRule: String, Hashable, Sendable, Codable {
+    /// Free text: concurrent values are all kept as candidates until someone resolves them; the latest (by
+    /// hybrid timestamp, then replica id) is shown provisionally.
+    case keepBoth
+    /// Status and dates: the latest write by hybrid timestamp wins, ties broken by replica id; no conflict.
+    case lastWriterWins
+    /// Lists: each element carries the dots that added it; an add concurrent with a remove survives.
+    case addWinsSet
+}
+
+/// What a field holds, and so which values it accepts.
+public enum FieldKind: Hashable, Sendable {
+    /// Any text, one line or many.
+    case text
+    /// One of a fixed list of values.
+    case choice([String])
+    /// A calendar date, `YYYY-MM-DD`.
+    case date
+    /// A whole number.
+    case integer
+    /// The id of another record.
+    case reference
+    /// A set of one-line strings.
+    case list
+
+    public var name: String {
+        switch self {
+        case .text: "text"
+        case .choice: "choice"
+        case .date: "date"
+        case .integer: "integer"
+        case .reference: "reference"
+        case .list: "list"
+        }
+    }
+}
+
+/// Who, besides the central team, may write a field.
+public enum FieldAudience: Hashable, Sendable {
+    /// The plan itself: written by the central team (`admin`) only.
+    case central
+    /// Progress on the plan: also written by field offices.
+    case progress
+}
+
+/// One field of a collection, declared once: its kind, its conflict rule, whether it is translated, and who
+/// may write it.
+public struct FieldSchema: Hashable, Sendable {
+    public let name: String
+    public let kind: FieldKind
+    public let rule: ConflictRule
+    public let translatable: Bool
+    public let audience: FieldAudience
+
+    public init(
+        _ name: String, _ kind: FieldKind, rule: ConflictRule, translatable: Bool = false,
+        audience: FieldAudience = .central
+    ) {
+        precondition(
+            (kind == .list) == (rule == .addWinsSet), "field \(name): list fields, and only they, are add-wins sets")
+        self.name = name
+        self.kind = kind
+        self.rule = rule
+        self.translatable = translatable
+        self.audience = audience
+    }
+}
+
+/// A kind of record, with its fields in display order.
+public struct CollectionSchema: Hashable, Sendable {
+    public let name: String
+    /// The field `list` shows as the record's title.
+    public let titleField: String
+    public let fields: [FieldSchema]
+    private let index: [String: Int]
+
+    public init(_ name: String, titleField: String, fields: [FieldSchema]) {
+        self.name = name
+        self.titleField = titleField
+        self.fields = fields
+        self.index = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
+        precondition(index[titleField] != nil, "collection \(name): no title field \(titleField)")
+    }
+
+    public func field(_ name: String) -> FieldSchema? {
+        index[name].map { fields[$0] }
+    }
+}
+
+/// The collections a PlanSync store holds. Declared as data in one place (`Schema.planSync`).
+public struct Schema: Sendable {
+    public let collections: [CollectionSchema]
+    private let index: [String: Int]
+
+    public init(_ collections: [CollectionSchema]) {
+        self.collections = collections
+        self.index = Dictionary(uniqueKeysWithValues: collections.enumerated().map { ($1.name, $0) })
+    }
+
+    public func collection(_ name: String) -> CollectionSchema? {
+        index[name].map { collections[$0] }
+    }
+
+    /// The languages translations are kept in. The source language of every field is English.
+    public static let languages = ["ar", "fr", "es"]
+}

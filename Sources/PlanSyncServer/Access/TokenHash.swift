@@ -1,0 +1,30 @@
+import Crypto
+
+/// Access tokens: random secrets shown once, stored only as SHA-256 hashes, compared in constant time.
+public enum TokenHash {
+    /// A new secret: `ps_` and 64 hexadecimal digits (256 random bits).
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return "ps_" + hex(bytes)
+    }
+
+    /// The stored form of a token.
+    public static func hash(_ token: String) -> String {
+        hex(Array(SHA256.hash(data: Array(token.utf8))))
+    }
+
+    /// Equal strings, compared in time that depends only on their lengths.
+    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+        let a = Array(left.utf8)
+        let b = Array(right.utf8)
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for index in a.indices { difference |= a[index] ^ b[index] }
+        return difference == 0
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+    }
+}
