@@ -77,3 +77,17 @@ extension Replica {
         try JSONDecoder().decode(RecordState.self, from: Data(json.utf8))
     }
 }
+
+extension Replica {
+    /// Every field in conflict, as (record, field) pairs sorted by record id then schema order.
+    public func conflicts() async throws -> [(record: RecordState, field: String)] {
+        try await records().flatMap { record in
+            record.conflictedFields(schema: schema).map { (record, $0) }
+        }
+    }
+
+    /// How many fields are in conflict.
+    public func conflictCount() async throws -> Int {
+        try await conflicts().count
+    }
+}

@@ -9,16 +9,16 @@ public struct PendingRecord: Sendable {
 }
 
 extension Replica {
-    /// Up to `limit` records with unacknowledged local writes, in the order they were queued.
-    public func pending(limit: Int) async throws -> [PendingRecord] {
+    /// Up to `limit` records with unacknowledged local writes queued after `revision`, in queue order.
+    public func pending(limit: Int, after revision: Int64 = 0) async throws -> [PendingRecord] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT record.state, outbox.revision FROM outbox JOIN record ON record.id = outbox.record_id
-                    ORDER BY outbox.revision LIMIT ?
+                    WHERE outbox.revision > ? ORDER BY outbox.revision LIMIT ?
                     """,
-                arguments: [limit]
+                arguments: [revision, limit]
             ).map { PendingRecord(state: try Self.decode($0[0]), revision: $0[1]) }
         }
     }

@@ -12,7 +12,7 @@ public struct ReplicaError: Error, Hashable, Sendable, CustomStringConvertible {
         ReplicaError("no replica at \(path) (create one with 'plansync init')")
     }
 
-    static func noRecord(_ id: String) -> ReplicaError {
+    public static func noRecord(_ id: String) -> ReplicaError {
         ReplicaError("no record '\(id)' in this replica (run 'plansync list' to see the ids)")
     }
 

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import PlanSyncCore
+import PlanSyncReplica
+
+/// Applies one edit to the replica (offline) and says what it did.
+func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: String) async throws {
+    try await options.open().edit(id, edit)
+    print("\(done) (queued for the next sync)")
+}
+
+struct Set: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Edit one field offline. For a list field, VALUE is the whole list, one element per line.",
+        discussion: "On a field in conflict, the new value supersedes every candidate this replica has seen.")
+
+    @Argument(help: "The record id.") var id: String
+    @Argument(help: "The field, e.g. comment, status, focal_points.") var field: String
+    @Argument(help: "The new value.") var value: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(.set(field: field, value: value), to: id, in: replica, done: "set \(id) \(field)")
+    }
+}
+
+struct Add: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add one element to a list field offline.")
+
+    @Argument var id: String
+    @Argument var field: String
+    @Argument var element: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(.add(field: field, element: element), to: id, in: replica, done: "added to \(id) \(field)")
+    }
+}
+
+struct Remove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove one element from a list field offline (an add made concurrently elsewhere wins).")
+
+    @Argument var id: String
+    @Argument var field: String
+    @Argument var element: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(
+            .remove(field: field, element: element), to: id, in: replica, done: "removed from \(id) \(field)")
+    }
+}
+
+struct Translate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the translation of one field offline; it records the English it was made from.")
+
+    @Argument var id: String
+    @Argument var field: String
+    @Option(help: "ar, fr or es.") var lang: String
+    @Argument var text: String
+    @Option(help: "draft, translated or approved.") var status: TranslationStatus = .translated
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(
+            .translate(field: field, language: lang, text: text, status: status), to: id, in: replica,
+            done: "translated \(id) \(field) into \(lang)")
+    }
+}
+
+struct Resolve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Settle a conflict: the value supersedes every candidate, and the resolution is recorded.")
+
+    @Argument var id: String
+    @Argument var field: String
+    @Argument var value: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(.resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+    }
+}
+
+struct Delete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Delete a record (a tombstone: an edit made concurrently elsewhere brings it back).")
+
+    @Argument var id: String
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        try await applyEdit(.delete, to: id, in: replica, done: "deleted \(id)")
+    }
+}

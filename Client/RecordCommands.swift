@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import PlanSyncCore
+import PlanSyncReplica
+
+struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the records' ids and titles.")
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Entry: Encodable {
+        var id: String
+        var collection: String
+        var title: String
+        var deleted: Bool
+    }
+
+    func run() async throws {
+        let records = try await replica.open().records()
+        let entries = records.map {
+            Entry(id: $0.id, collection: $0.collection, title: $0.title(), deleted: $0.isDeleted)
+        }
+        if output.json { return try printJSON(entries) }
+        for entry in entries {
+            let title = entry.title.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+            print("\(entry.id)\t\(title)\(entry.deleted ? " (deleted)" : "")")
+        }
+    }
+}
+
+struct Show: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show one record: its fields, conflicts, and (with --lang) its translations.")
+
+    @Argument(help: "The record id, e.g. iasc-protection-policy/A.1.") var id: String
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: "Show translatable fields in ar, fr or es (English where no translation exists).") var lang: String?
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        if let lang, !Schema.languages.contains(lang) {
+            throw ValidationError("--lang must be one of \(Schema.languages.joined(separator: ", ")), not '\(lang)'")
+        }
+    }
+
+    func run() async throws {
+        let replica = try replica.open()
+        guard let record = try await replica.record(id) else { throw ReplicaError.noRecord(id) }
+        let view = RecordView(record, language: lang, schema: replica.schema)
+        if output.json { return try printJSON(view) }
+        print(view.text)
+    }
+}
+
+struct Dump: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the canonical state of every record: byte-identical on replicas that saw the same changes.")
+
+    @OptionGroup var replica: ReplicaOptions
+    @Flag(help: "Print JSON (the only format).") var json = false
+
+    func run() async throws {
+        FileHandle.standardOutput.write(Data(try await replica.open().dump().utf8))
+    }
+}
+
+struct Conflicts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List fields (and translations) with concurrent values waiting to be resolved.")
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Entry: Encodable {
+        var id: String
+        var field: String
+        var language: String?
+        var value: String
+        var candidates: [String]
+    }
+
+    func run() async throws {
+        let replica = try replica.open()
+        var entries: [Entry] = []
+        for record in try await replica.records() {
+            for field in record.conflictedFields(schema: replica.schema) {
+                let candidates = record.conflict(of: field, schema: replica.schema)
+                entries.append(Entry(id: record.id, field: field, value: candidates[0], candidates: candidates))
+            }
+            for language in record.translations.keys.sorted() {
+                for field in record.translations[language, default: [:]].keys.sorted() {
+                    guard let view = record.translation(of: field, language: language, schema: replica.schema),
+                        view.candidates.count > 1
+                    else { continue }
+                    entries.append(
+                        Entry(id: record.id, field: field, language: language, value: view.text, candidates: view.candidates))
+                }
+            }
+        }
+        if output.json { return try printJSON(entries) }
+        if entries.isEmpty { return print("no conflicts") }
+        for entry in entries {
+            let target = entry.language.map { "\(entry.field) [\($0)]" } ?? entry.field
+            print("\(entry.id) \(target): \(entry.candidates.count) candidates (showing the first)")
+            for candidate in entry.candidates { print("  - \(candidate.replacingOccurrences(of: "\n", with: "\n    "))") }
+        }
+    }
+}

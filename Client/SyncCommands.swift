@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import PlanSyncClient
+import PlanSyncCore
+import PlanSyncReplica
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a replica for a server (harmless if the file already belongs to that server).")
+
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: "The server's URL, e.g. http://127.0.0.1:8080.") var server: String
+    @Option(help: "The access token the server's administrator gave you.") var token: String
+
+    func run() async throws {
+        let path = try replica.path
+        guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+            throw ValidationError("--server must be an http:// or https:// URL, not '\(server)'")
+        }
+        let session = try await HTTPTransport(baseURL: server, token: token).session()
+        _ = try Replica.create(at: path, serverURL: server, token: token, session: session)
+        let principal = session.principal
+        let scope = principal.office.map { " for office \($0)" } ?? principal.language.map { " for \($0)" } ?? ""
+        print("replica \(path) ready for \(server) as \(principal.name) (\(principal.role.rawValue)\(scope)); run 'plansync sync'")
+    }
+}
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Push local edits, then pull until caught up. Safe to interrupt and re-run: nothing is lost.")
+
+    @OptionGroup var replica: ReplicaOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() async throws {
+        let replica = try replica.open()
+        let identity = try await replica.identity()
+        let session = SyncSession(replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
+        let showProgress = isatty(STDERR_FILENO) == 1 && !output.json
+        let report: SyncReport
+        do {
+            report = try await session.run { progress in
+                guard showProgress, progress.total > 0 else { return }
+                FileHandle.standardError.write(Data("\r\(progress.phase.rawValue): \(progress.done)/\(progress.total)   ".utf8))
+            }
+        } catch let error as SyncError {
+            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+            let pending = (try? await replica.pendingCount()) ?? 0
+            throw SyncError(
+                error.kind,
+                "sync failed: \(error.message) (nothing was lost: \(pending) record(s) still queued; run 'plansync sync' again)")
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if output.json {
+            try printJSON(report)
+        } else {
+            var line = "pushed \(report.pushed) record(s) (\(report.pushedChanged) changed on the server), "
+                + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
+            if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
+            print(line)
+        }
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the replica's server, identity and queued edits.")
+
+    @OptionGroup var replica: ReplicaOptions
+
+    func run() async throws {
+        let replica = try replica.open()
+        let identity = try await replica.identity()
+        print("server: \(identity.serverURL)")
+        print("token: \(identity.principal.name) (\(identity.principal.role.rawValue))")
+        print("replica id: \(identity.replica)")
+        print("queued records: \(try await replica.pendingCount())")
+        print("pulled up to: \(try await replica.cursor())")
+    }
+}

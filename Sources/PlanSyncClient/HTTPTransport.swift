@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import CompressNIO
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PlanSyncCore
+
+/// The protocol of `docs/PROTOCOL.md` over HTTP: gzip bodies both ways, a bearer token, JSON.
+///
+/// The shared `HTTPClient` inflates gzip responses itself (with a ratio limit against decompression bombs);
+/// request bodies are compressed here.
+public struct HTTPTransport: SyncTransport {
+    public let baseURL: String
+    let token: String
+    let client: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String, token: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.client = client
+        self.timeout = timeout
+    }
+
+    public func session() async throws -> SessionInfo {
+        try await send(HTTPClientRequest(url: baseURL + "/v1/session"), as: SessionInfo.self)
+    }
+
+    public func push(_ push: PushRequest) async throws -> PushResponse {
+        var request = HTTPClientRequest(url: baseURL + "/v1/push")
+        request.method = .POST
+        var body = ByteBuffer(bytes: try JSONEncoder().encode(push))
+        body = try body.compress(with: .gzip())
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Content-Encoding", value: "gzip")
+        request.body = .bytes(body)
+        return try await send(request, as: PushResponse.self)
+    }
+
+    public func pull(since: UInt64, limit: Int) async throws -> PullResponse {
+        try await send(HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)"), as: PullResponse.self)
+    }
+
+    private func send<T: Decodable>(_ request: HTTPClientRequest, as type: T.Type) async throws -> T {
+        var request = request
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Accept-Encoding", value: "gzip")
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await client.execute(request, timeout: timeout)
+            body = try await response.body.collect(upTo: 512 * 1024 * 1024)
+        } catch {
+            throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))")
+        }
+        let data = Data(body.readableBytesView)
+        guard response.status == .ok else {
+            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { "\($0.error): \($0.detail)" }
+            let message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
+            throw SyncError(response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message)
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol (\(error))")
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.contains("deadlineExceeded") || text.contains("readTimeout") { return "timed out" }
+        if text.contains("remoteConnectionClosed") || text.contains("ioOnClosedChannel") {
+            return "the connection was closed mid-transfer"
+        }
+        return text
+    }
+}

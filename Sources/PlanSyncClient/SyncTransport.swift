@@ -1,0 +1,30 @@
+import PlanSyncCore
+
+/// How a replica reaches its server. The HTTP transport is the real one; tests wrap it to cut connections.
+public protocol SyncTransport: Sendable {
+    func session() async throws -> SessionInfo
+    func push(_ request: PushRequest) async throws -> PushResponse
+    func pull(since: UInt64, limit: Int) async throws -> PullResponse
+}
+
+/// Why a sync or a request to the server failed, in words a person can act on.
+public struct SyncError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The server could not be reached or the connection broke: retrying later is the fix.
+        case unreachable
+        /// The server refused the request (4xx): retrying will not help until something changes.
+        case refused(status: Int)
+        /// The server failed (5xx) or answered something that is not the protocol.
+        case server
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

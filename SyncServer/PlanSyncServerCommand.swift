@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PlanSyncCore
+import PlanSyncServer
+
+@main
+struct PlanSyncServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plansync-server",
+        abstract: "The PlanSync sync server: stores every replica's changes and serves them to the others.",
+        subcommands: [Serve.self, Token.self])
+}
+
+/// The data folder every subcommand works on.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The server's data folder (created and seeded with the bundled plans when empty or missing).")
+    var data: String
+
+    func store(logger: Logger? = nil) throws -> SQLiteSyncStore {
+        do {
+            return try SQLiteSyncStore(directory: data, logger: logger)
+        } catch {
+            throw ValidationError("cannot open the data folder \(data): \(error)")
+        }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the sync server until SIGTERM or SIGINT (in-flight requests finish first).")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "plansync-server")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let server = SyncServer(store: try data.store(logger: logger), logger: logger)
+        let host = self.host
+        try await server.run(host: host, port: port) { port in
+            // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
+            FileHandle.standardOutput.write(Data("plansync-server listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
+
+struct Token: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or revoke access tokens (works while the server runs).",
+        subcommands: [Create.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token and print it, once, alone on stdout. Only its SHA-256 hash is stored.")
+
+        @OptionGroup var data: DataOptions
+        @Option(help: "A unique name for the token's holder (recorded on the conflicts they resolve).")
+        var name: String
+        @Option(help: "admin, office, translator or viewer.") var role: Role
+        @Option(help: "The office code an office token writes for.") var office: String?
+        @Option(help: "The language a translator token writes (ar, fr or es).") var language: String?
+
+        func validate() throws {
+            guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--name must not be empty")
+            }
+            if role == .office, (office ?? "").isEmpty { throw ValidationError("an office token needs --office CODE") }
+            if role == .translator {
+                guard let language, Schema.languages.contains(language) else {
+                    throw ValidationError("a translator token needs --language ar, fr or es")
+                }
+            }
+            if role != .office, office != nil { throw ValidationError("--office is only for office tokens") }
+            if role != .translator, language != nil { throw ValidationError("--language is only for translator tokens") }
+        }
+
+        func run() async throws {
+            let store = try data.store()
+            let token = TokenHash.newToken()
+            do {
+                try await store.createToken(
+                    Principal(name: name, role: role, office: office, language: language), hash: TokenHash.hash(token))
+            } catch let error as StoreError {
+                throw ValidationError("\(error)")
+            }
+            print(token)
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke a token; the server refuses it from the next request on.")
+
+        @OptionGroup var data: DataOptions
+        @Option(help: "The name the token was created with.") var name: String
+
+        func run() async throws {
+            guard try await data.store().revokeToken(name: name) else {
+                throw ValidationError("no live token named '\(name)'")
+            }
+            print("revoked \(name)")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
