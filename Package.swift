@@ -103,5 +103,17 @@ let package = Package(
             dependencies: ["PlanSyncCore", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
+        // Real binaries, a real server on loopback, real SQLite files.
+        .testTarget(
+            name: "PlanSyncEndToEndTests",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync", "plansync-server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
     ]
 )

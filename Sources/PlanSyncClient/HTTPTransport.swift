@@ -7,7 +7,7 @@ import PlanSyncCore
 
 /// The protocol of `docs/PROTOCOL.md` over HTTP: gzip bodies both ways, a bearer token, JSON.
 ///
-/// The shared `HTTPClient` inflates gzip responses itself (with a ratio limit against decompression bombs);
+/// The client inflates gzip responses itself (with a ratio limit against decompression bombs);
 /// request bodies are compressed here.
 public struct HTTPTransport: SyncTransport {
     public let baseURL: String
@@ -15,12 +15,21 @@ public struct HTTPTransport: SyncTransport {
     let client: HTTPClient
     let timeout: TimeAmount
 
-    public init(baseURL: String, token: String, client: HTTPClient = .shared, timeout: TimeAmount = .seconds(120)) {
+    public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount = .seconds(120)) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client
         self.timeout = timeout
     }
+
+    /// One client for the process, never shut down: connections are reused across requests. A refused
+    /// connection is retried until the connect timeout, so that timeout bounds how long a sync waits for a
+    /// server that is down; a slow 2G link still connects well within it.
+    public static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: .init(
+            timeout: .init(connect: .seconds(8), read: .seconds(90)),
+            decompression: .enabled(limit: .ratio(200))))
 
     public func session() async throws -> SessionInfo {
         try await send(HTTPClientRequest(url: baseURL + "/v1/session"), as: SessionInfo.self)

@@ -8,29 +8,17 @@ extension Replica {
     public func edit(_ id: String, _ edit: Edit, now: UInt64 = Replica.wallClock()) async throws {
         try await pool.write { db in
             guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
-            let identity = try ReplicaIdentity(db)
-            if let reason = identity.principal.refusal(of: edit.target, in: state.collection, schema: self.schema) {
+            var local = try LocalWrites(db, now: now)
+            if let reason = local.identity.principal.refusal(of: edit.target, in: state.collection, schema: self.schema) {
                 throw ReplicaError.refused(id, reason)
             }
-            var clock =
-                try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
-                ?? HybridLogicalClock(replica: identity.replica)
-            let writer = Writer(time: clock.tick(now: now), author: identity.principal.name)
             do throws(PlanSyncCore.RecordError) {
-                try state.apply(edit, schema: self.schema, by: writer)
+                try state.apply(edit, schema: self.schema, by: local.writer())
             } catch {
                 throw ReplicaError.invalid(error)
             }
-            try Meta.setJSON(.clock, clock, in: db)
-            try Self.store(state, in: db)
-            let revision = (try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0) + 1
-            try Meta.set(.revision, String(revision), in: db)
-            try db.execute(
-                sql: """
-                    INSERT INTO outbox(record_id, revision, queued_at) VALUES (?, ?, ?)
-                    ON CONFLICT(record_id) DO UPDATE SET revision = excluded.revision
-                    """,
-                arguments: [id, revision, Date().ISO8601Format()])
+            try local.queue(state, in: db)
+            try local.finish(in: db)
         }
     }
 
@@ -89,5 +77,89 @@ extension Replica {
     /// How many fields are in conflict.
     public func conflictCount() async throws -> Int {
         try await conflicts().count
+    }
+}
+
+/// A new record to create: its id, collection and first field values (lists one element per line).
+public struct NewRecord: Sendable {
+    public var id: String
+    public var collection: String
+    public var values: [(field: String, value: String)]
+
+    public init(id: String, collection: String, values: [(field: String, value: String)]) {
+        self.id = id
+        self.collection = collection
+        self.values = values
+    }
+}
+
+extension Replica {
+    /// Creates records offline, all or nothing, in one transaction with their outbox entries. Refused whole
+    /// when any id exists already, any value is invalid, or the token may not create records.
+    public func create(_ newRecords: [NewRecord], now: UInt64 = Replica.wallClock()) async throws {
+        try await pool.write { db in
+            var local = try LocalWrites(db, now: now)
+            for new in newRecords {
+                if let reason = local.identity.principal.refusal(of: .lifecycle, in: new.collection, schema: self.schema) {
+                    throw ReplicaError.refused(new.id, reason)
+                }
+                guard self.schema.collection(new.collection) != nil else {
+                    throw ReplicaError("\(new.id): unknown collection '\(new.collection)'; nothing was changed")
+                }
+                guard try Self.fetchState(new.id, in: db) == nil else {
+                    throw ReplicaError("\(new.id) exists already; nothing was changed")
+                }
+                var state = RecordState(id: new.id, collection: new.collection)
+                do throws(PlanSyncCore.RecordError) {
+                    try RecordID.validate(new.id)
+                    for (field, value) in new.values where !value.isEmpty {
+                        try state.apply(.set(field: field, value: value), schema: self.schema, by: local.writer())
+                    }
+                } catch {
+                    throw ReplicaError.invalid(error)
+                }
+                try local.queue(state, in: db)
+            }
+            try local.finish(in: db)
+        }
+    }
+}
+
+/// The bookkeeping of local writes inside one transaction: the replica's identity, its hybrid clock, and the
+/// outbox revision counter. Every local write goes through it, so each stored state has its outbox entry.
+struct LocalWrites {
+    let identity: ReplicaIdentity
+    let now: UInt64
+    var clock: HybridLogicalClock
+    var revision: Int64
+    let queuedAt = Date().ISO8601Format()
+
+    init(_ db: Database, now: UInt64) throws {
+        identity = try ReplicaIdentity(db)
+        self.now = now
+        clock = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
+        revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
+    }
+
+    /// A writer for one write: a fresh tick of the clock.
+    mutating func writer() -> Writer {
+        Writer(time: clock.tick(now: now), author: identity.principal.name)
+    }
+
+    /// Stores a locally written state and queues it for the next push.
+    mutating func queue(_ state: RecordState, in db: Database) throws {
+        try Replica.store(state, in: db)
+        revision += 1
+        try db.execute(
+            sql: """
+                INSERT INTO outbox(record_id, revision, queued_at) VALUES (?, ?, ?)
+                ON CONFLICT(record_id) DO UPDATE SET revision = excluded.revision
+                """,
+            arguments: [state.id, revision, queuedAt])
+    }
+
+    func finish(in db: Database) throws {
+        try Meta.setJSON(.clock, clock, in: db)
+        try Meta.set(.revision, String(revision), in: db)
     }
 }

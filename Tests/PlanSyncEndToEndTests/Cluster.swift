@@ -1,0 +1,84 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PlanSyncTestSupport
+import Testing
+
+/// A temporary world for one test: a data folder, a running server, and replica files beside it.
+final class Cluster: Sendable {
+    let directory: TemporaryDirectory
+    let server: ServerProcess
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        server = try ServerProcess.start(data: directory.file("data"))
+    }
+
+    deinit {
+        server.stop(signal: SIGKILL)
+        directory.remove()
+    }
+
+    /// Creates a token and a replica initialised with it; returns the replica's path.
+    func replica(_ name: String, role: String = "admin", office: String? = nil, language: String? = nil) throws -> String {
+        let token = try server.token(name: name, role: role, office: office, language: language)
+        let path = directory.file("\(name).sqlite")
+        try expectSuccess(run("plansync", ["init", "--replica", path, "--server", server.url, "--token", token]))
+        return path
+    }
+
+    /// `plansync ARGS --replica PATH`.
+    @discardableResult
+    func plansync(_ replica: String, _ arguments: String...) throws -> CommandResult {
+        try run("plansync", arguments + ["--replica", replica])
+    }
+
+    func dump(_ replica: String) throws -> String {
+        let result = try plansync(replica, "dump", "--json")
+        try expectSuccess(result)
+        return result.stdout
+    }
+
+    func sync(_ replica: String) throws {
+        try expectSuccess(plansync(replica, "sync"))
+    }
+}
+
+func expectSuccess(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(result.status == 0, "\(result)", sourceLocation: sourceLocation)
+    if result.status != 0 { throw CocoaError(.executableLoad) }
+}
+
+/// Parses JSON printed by a command.
+func json(_ text: String) throws -> Any {
+    try JSONSerialization.jsonObject(with: Data(text.utf8))
+}
+
+/// A raw HTTP exchange with the server, for requests the client would never send.
+struct RawHTTP {
+    let base: String
+
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String?, body: Data? = nil, headers: [(String, String)] = []
+    ) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return (Int(response.status.code), String(buffer: bytes))
+    }
+
+    /// The server's latest change sequence: moves whenever anything is stored.
+    func latest(token: String) async throws -> Int {
+        let (status, body) = try await send(.GET, "/v1/pull?since=0&limit=1", token: token)
+        #expect(status == 200)
+        return (try json(body) as! [String: Any])["latest"] as! Int
+    }
+}

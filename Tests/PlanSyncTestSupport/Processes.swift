@@ -1,0 +1,139 @@
+import Foundation
+import Synchronization
+
+/// Where the built `plansync` and `plansync-server` binaries are: beside the test bundle, or in
+/// `$PLANSYNC_BIN_DIR`.
+public enum Binaries {
+    public static var directory: URL {
+        if let dir = ProcessInfo.processInfo.environment["PLANSYNC_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    public static func path(_ name: String) -> String {
+        directory.appendingPathComponent(name).path
+    }
+}
+
+/// What a finished command printed, and how it exited.
+public struct CommandResult: Sendable, CustomStringConvertible {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+
+    public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+}
+
+/// Runs a built binary to completion.
+@discardableResult
+public func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes to the end before waiting, so a large output cannot block the child.
+    let collected = Mutex<(Data, Data)>((Data(), Data()))
+    let group = DispatchGroup()
+    group.enter()
+    DispatchQueue.global().async {
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        collected.withLock { $0.0 = data }
+        group.leave()
+    }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    let outData = collected.withLock { $0.0 }
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// A fresh temporary folder, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("plansync-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// A real `plansync-server serve` process on a loopback port.
+public final class ServerProcess: Sendable {
+    public let data: String
+    public let port: Int
+    public let url: String
+    private let process: Process
+
+    private init(process: Process, data: String, port: Int) {
+        self.process = process
+        self.data = data
+        self.port = port
+        self.url = "http://127.0.0.1:\(port)"
+    }
+
+    /// Starts the server and waits until it prints that it accepts connections.
+    public static func start(data: String, port: Int = 0) throws -> ServerProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.path("plansync-server"))
+        process.arguments = ["serve", "--data", data, "--host", "127.0.0.1", "--port", String(port)]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                let port = Int(seen[range].split(separator: ":").last!)!
+                return ServerProcess(process: process, data: data, port: port)
+            }
+        }
+        process.terminate()
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(seen)"])
+    }
+
+    /// Sends a signal and waits for the process to end.
+    public func stop(signal: Int32 = SIGTERM) {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// Creates a token with the real command and returns it.
+    public func token(name: String, role: String, office: String? = nil, language: String? = nil) throws -> String {
+        var arguments = ["token", "create", "--data", data, "--name", name, "--role", role]
+        if let office { arguments += ["--office", office] }
+        if let language { arguments += ["--language", language] }
+        let result = try run("plansync-server", arguments)
+        guard result.status == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "token create failed: \(result)"])
+        }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
