@@ -64,9 +64,7 @@ struct OutputOptions: ParsableArguments {
 
 extension TranslationStatus: ExpressibleByArgument {}
 
-/// Writes JSON with sorted keys and unescaped slashes, one document per call.
+/// Prints a value as JSON in PlanSync's deterministic printed form.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    FileHandle.standardOutput.write(Data(try WireJSON.pretty(value).utf8))
 }

@@ -39,7 +39,7 @@ public struct HTTPTransport: SyncTransport {
     public func push(_ push: PushRequest) async throws -> PushResponse {
         var request = HTTPClientRequest(url: baseURL + "/v1/push")
         request.method = .POST
-        var body = ByteBuffer(bytes: try JSONEncoder().encode(push))
+        var body = ByteBuffer(bytes: try WireJSON.encode(push))
         body = try body.compress(with: .gzip())
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Content-Encoding", value: "gzip")

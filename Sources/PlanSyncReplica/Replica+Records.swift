@@ -51,7 +51,7 @@ extension Replica {
     }
 
     static func store(_ state: RecordState, in db: Database) throws {
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let json = try WireJSON.string(state)
         try db.execute(
             sql: """
                 INSERT INTO record(id, collection, title, deleted, state) VALUES (?, ?, ?, ?, ?)

@@ -106,6 +106,6 @@ enum Meta: String {
     }
 
     static func setJSON(_ key: Meta, _ value: some Encodable, in db: Database) throws {
-        try set(key, String(decoding: try JSONEncoder().encode(value), as: UTF8.self), in: db)
+        try set(key, try WireJSON.string(value), in: db)
     }
 }

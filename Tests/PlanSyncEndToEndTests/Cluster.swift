@@ -57,13 +57,15 @@ func json(_ text: String) throws -> Any {
 
 /// A raw HTTP exchange with the server, for requests the client would never send.
 struct RawHTTP {
+    enum Method { case GET, POST }
+
     let base: String
 
     func send(
-        _ method: HTTPMethod, _ path: String, token: String?, body: Data? = nil, headers: [(String, String)] = []
+        _ method: Method, _ path: String, token: String?, body: Data? = nil, headers: [(String, String)] = []
     ) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: base + path)
-        request.method = method
+        request.method = method == .GET ? .GET : .POST
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {

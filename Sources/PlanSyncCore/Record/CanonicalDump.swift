@@ -1,5 +1,3 @@
-import Foundation
-
 /// The canonical, replica-independent form of a set of records, printed by `plansync dump --json`.
 ///
 /// Two replicas that have seen the same writes print byte-identical dumps: keys are sorted, records are sorted
@@ -47,9 +45,7 @@ public struct CanonicalDump: Encodable, Sendable {
 
     /// The dump as JSON text: sorted keys, two-space indentation, slashes unescaped, a final newline.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try WireJSON.pretty(self)
     }
 }
 

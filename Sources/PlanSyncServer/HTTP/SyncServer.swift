@@ -57,7 +57,7 @@ public struct SyncServer: Sendable {
         router.get("/v1/session") { request, _ in
             let principal = try await authenticate(request)
             let info = SessionInfo(server: try await store.serverID(), principal: principal)
-            return Self.json(String(decoding: try JSONEncoder().encode(info), as: UTF8.self))
+            return Self.json(try WireJSON.string(info))
         }
         router.post("/v1/push") { request, _ in try await push(request) }
         router.get("/v1/pull") { request, _ in try await pull(request) }
@@ -102,7 +102,7 @@ public struct SyncServer: Sendable {
                 "token": "\(principal.name)", "replica": "\(push.replica)", "received": "\(response.received)",
                 "changed": "\(response.changed)",
             ])
-        return Self.json(String(decoding: try JSONEncoder().encode(response), as: UTF8.self))
+        return Self.json(try WireJSON.string(response))
     }
 
     func pull(_ request: Request) async throws -> Response {

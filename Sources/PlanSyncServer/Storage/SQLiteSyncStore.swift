@@ -148,7 +148,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     private static func store(_ state: RecordState, in db: Database) throws {
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let json = try WireJSON.string(state)
         try db.execute(
             sql: """
                 INSERT INTO record(id, collection, seq, state)

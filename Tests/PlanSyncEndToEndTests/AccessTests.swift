@@ -1,0 +1,125 @@
+import Foundation
+import PlanSyncCore
+import PlanSyncTestSupport
+import Testing
+
+/// Every role boundary, refused by the client before queuing and by the server before storing.
+@Suite("Roles and tokens", .serialized)
+struct AccessTests {
+    static let record = "iasc-protection-policy/A.1/1"
+
+    @Test func theClientRefusesOutOfRoleEditsBeforeQueuing() throws {
+        let cluster = try Cluster()
+        let viewer = try cluster.replica("vera", role: "viewer")
+        let office = try cluster.replica("kabul", role: "office", office: "AFG")
+        let translator = try cluster.replica("farid", role: "translator", language: "fr")
+        for replica in [viewer, office, translator] { try cluster.sync(replica) }
+
+        let refusals: [(String, [String])] = [
+            (viewer, ["set", Self.record, "comment", "x"]),
+            (viewer, ["translate", Self.record, "comment", "--lang", "fr", "x"]),
+            (office, ["set", Self.record, "comment", "x"]),
+            (office, ["delete", Self.record]),
+            (translator, ["set", Self.record, "comment", "x"]),
+            (translator, ["translate", Self.record, "comment", "--lang", "ar", "x"]),
+        ]
+        for (replica, arguments) in refusals {
+            let before = try cluster.dump(replica)
+            let result = try run("plansync", arguments + ["--replica", replica])
+            #expect(result.status != 0, "\(arguments) was accepted")
+            #expect(result.stderr.hasPrefix("plansync: refused: \(Self.record)"), "\(result.stderr)")
+            #expect(result.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1)
+            #expect(try cluster.dump(replica) == before, "a refused edit changed the replica")
+            let status = try cluster.plansync(replica, "status").stdout
+            #expect(status.contains("queued records: 0"))
+        }
+        try expectSuccess(cluster.plansync(office, "set", Self.record, "status", "on-track"))
+        try expectSuccess(cluster.plansync(office, "set", Self.record, "progress", "Letter drafted"))
+        try expectSuccess(cluster.plansync(translator, "translate", Self.record, "comment", "--lang", "fr", "Lettre"))
+        try cluster.sync(office)
+        try cluster.sync(translator)
+    }
+
+    @Test func theServerRefusesOutOfRoleWritesAndStoresNothing() async throws {
+        let cluster = try Cluster()
+        let http = RawHTTP(base: cluster.server.url)
+        let admin = try cluster.server.token(name: "admin", role: "admin")
+        let tokens = [
+            "viewer": try cluster.server.token(name: "vera", role: "viewer"),
+            "office": try cluster.server.token(name: "kabul", role: "office", office: "AFG"),
+            "fr": try cluster.server.token(name: "farid", role: "translator", language: "fr"),
+        ]
+        let stored = try await Self.fetch(Self.record, http: http, token: admin)
+
+        // Each forged write, pushed with a token whose role does not allow it.
+        let forged: [(String, Edit, String)] = [
+            ("viewer", .set(field: "status", value: "delayed"), "viewer"),
+            ("office", .set(field: "comment", value: "x"), "office token writes only progress"),
+            ("office", .delete, "office token"),
+            ("fr", .translate(field: "comment", language: "ar", text: "x", status: .draft), "writes only fr"),
+            ("fr", .set(field: "comment", value: "x"), "writes only fr"),
+        ]
+        for (who, edit, reason) in forged {
+            let latest = try await http.latest(token: admin)
+            var state = stored
+            try state.apply(edit, schema: .planSync, by: Self.writer)
+            let (status, body) = try await http.send(.POST, "/v1/push", token: tokens[who]!, body: Self.push(state))
+            #expect(status == 403, "\(who) \(edit): \(status) \(body)")
+            #expect(body.contains(Self.record) && body.contains(reason), "\(body)")
+            #expect(try await http.latest(token: admin) == latest, "a refused push stored something")
+        }
+        // A new record is the central team's to create.
+        let new = RecordState(id: "iasc-protection-policy/Z.9", collection: "activity")
+        let (status, _) = try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(new))
+        #expect(status == 403)
+
+        // And what the roles may do is stored.
+        var progress = stored
+        try progress.apply(.set(field: "status", value: "delayed"), schema: .planSync, by: Self.writer)
+        #expect(try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(progress)).status == 200)
+        var french = try await Self.fetch(Self.record, http: http, token: admin)
+        try french.apply(
+            .translate(field: "comment", language: "fr", text: "x", status: .draft), schema: .planSync, by: Self.writer)
+        #expect(try await http.send(.POST, "/v1/push", token: tokens["fr"]!, body: Self.push(french)).status == 200)
+    }
+
+    @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
+        let cluster = try Cluster()
+        let http = RawHTTP(base: cluster.server.url)
+        let token = try cluster.server.token(name: "temp", role: "viewer")
+        #expect(try await http.send(.GET, "/v1/session", token: token).status == 200)
+        try expectSuccess(run("plansync-server", ["token", "revoke", "--data", cluster.server.data, "--name", "temp"]))
+        let (status, body) = try await http.send(.GET, "/v1/session", token: token)
+        #expect(status == 401)
+        #expect(body.contains("\"error\""))
+        #expect(try await http.send(.GET, "/v1/pull?since=0", token: nil).status == 401)
+        #expect(try await http.send(.GET, "/v1/pull?since=0", token: "ps_guess").status == 401)
+    }
+
+    @Test func tokensAreStoredOnlyAsHashes() throws {
+        let cluster = try Cluster()
+        let token = try cluster.server.token(name: "alice", role: "admin")
+        #expect(token.hasPrefix("ps_") && token.count == 67)
+        let database = try String(contentsOfFile: cluster.server.data + "/plansync.sqlite", encoding: .isoLatin1)
+        #expect(!database.contains(token))
+        let duplicate = try run(
+            "plansync-server", ["token", "create", "--data", cluster.server.data, "--name", "alice", "--role", "admin"])
+        #expect(duplicate.status != 0 && duplicate.stdout.isEmpty)
+        let noOffice = try run(
+            "plansync-server", ["token", "create", "--data", cluster.server.data, "--name", "o", "--role", "office"])
+        #expect(noOffice.status != 0 && noOffice.stderr.contains("--office"))
+    }
+
+    static let writer = Writer(
+        time: HybridTimestamp(wall: 4_000_000_000_000, logical: 0, replica: ReplicaID("forger")), author: "forger")
+
+    static func push(_ state: RecordState) throws -> Data {
+        try JSONEncoder().encode(PushRequest(replica: ReplicaID("forger"), records: [state]))
+    }
+
+    static func fetch(_ id: String, http: RawHTTP, token: String) async throws -> RecordState {
+        let (_, body) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: token)
+        let page = try JSONDecoder().decode(PullResponse.self, from: Data(body.utf8))
+        return try #require(page.records.first { $0.id == id })
+    }
+}
