@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", exact: "0.10.0"),
     ],
     targets: [
         // The pure causal core: records, dots, version vectors, conflict rules, the schema, wire types. No I/O.
@@ -36,8 +37,22 @@ let package = Package(
         // The bundled plans, as structured data, and the function that turns them into records.
         .target(
             name: "PlanSyncContent",
-            dependencies: ["PlanSyncCore"],
+            dependencies: ["PlanSyncCore", "PlanSyncTranslation", "PlanSyncTranslations", "SwiftCSV"],
             resources: [.copy("Plans")],
+            swiftSettings: upcoming
+        ),
+        // The ar/fr/es translations of the bundled plans, as XLIFF 1.2 files shipped with the product.
+        .target(
+            name: "PlanSyncTranslations",
+            path: "Translations",
+            exclude: ["README.md"],
+            resources: [.copy("ar"), .copy("fr"), .copy("es")],
+            swiftSettings: upcoming
+        ),
+        // The translator's workflow: XLIFF 1.2 interchange, coverage, and quality checks. No I/O.
+        .target(
+            name: "PlanSyncTranslation",
+            dependencies: ["PlanSyncCore"],
             swiftSettings: upcoming
         ),
         // A field replica: one SQLite file, its outbox and its pull cursor.
@@ -88,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "plansync",
             dependencies: [
-                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient",
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncContent", "PlanSyncTranslation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Client",
@@ -103,6 +118,16 @@ let package = Package(
         .testTarget(
             name: "PlanSyncCoreTests",
             dependencies: ["PlanSyncCore", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "PlanSyncTranslationTests",
+            dependencies: ["PlanSyncCore", "PlanSyncTranslation", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "PlanSyncContentTests",
+            dependencies: ["PlanSyncCore", "PlanSyncContent", "PlanSyncTranslation", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
         // Real binaries, a real server on loopback, real SQLite files.

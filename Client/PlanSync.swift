@@ -12,7 +12,7 @@ struct PlanSync: AsyncParsableCommand {
         discussion: "Every command that takes --replica also reads it from $PLANSYNC_REPLICA.",
         subcommands: [
             Init.self, Sync.self, List.self, Show.self, Set.self, Add.self, Remove.self, Translate.self,
-            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self,
+            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,
         ])
 
     /// Runs the command; errors a person can act on print as one line, `plansync: …`, and exit 1.

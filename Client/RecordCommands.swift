@@ -38,11 +38,7 @@ struct Show: AsyncParsableCommand {
     @Option(help: "Show translatable fields in ar, fr or es (English where no translation exists).") var lang: String?
     @OptionGroup var output: OutputOptions
 
-    func validate() throws {
-        if let lang, !Schema.languages.contains(lang) {
-            throw ValidationError("--lang must be one of \(Schema.languages.joined(separator: ", ")), not '\(lang)'")
-        }
-    }
+    func validate() throws { try validateLanguage(lang) }
 
     func run() async throws {
         let replica = try replica.open()

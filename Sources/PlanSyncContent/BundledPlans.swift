@@ -1,5 +1,7 @@
 import Foundation
 import PlanSyncCore
+import PlanSyncTranslation
+import PlanSyncTranslations
 
 /// The plans PlanSync ships with, seeded into a new server.
 public enum BundledPlans {
@@ -15,83 +17,82 @@ public enum BundledPlans {
         }
     }
 
-    /// Every record of every bundled plan, written by `writer`'s replica with fresh dots.
+    /// Every record of every bundled plan with its bundled ar/fr/es translations, written by the clock's
+    /// replica with fresh dots: what a new server is seeded with.
     public static func records(schema: Schema = .planSync, clock: inout HybridLogicalClock, now: UInt64) throws
         -> [RecordState]
     {
-        try documents().flatMap { try $0.records(schema: schema, clock: &clock, now: now) }
+        var records = try documents().flatMap(\.newRecords).map { new in
+            try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: "plansync") }
+        }
+        let index = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.id, $0) })
+        for file in try BundledTranslations.files() {
+            let document = try XliffDocument.parse(Data(contentsOf: file))
+            let folder = file.deletingLastPathComponent().lastPathComponent
+            guard document.targetLanguage == folder else {
+                throw XliffError("\(folder)/\(file.lastPathComponent) declares target-language \(document.targetLanguage ?? "none")")
+            }
+            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+            for change in try XliffImport.plan(document, records: byID, schema: schema).changes {
+                guard let position = index[change.record] else { continue }
+                let writer = Writer(time: clock.tick(now: now), author: "plansync")
+                try records[position].apply(change.edit, schema: schema, by: writer)
+            }
+        }
+        return records
     }
 }
 
 extension PlanDocument {
-    /// The plan as records: `PLAN`, its sections `PLAN/A`, key activities `PLAN/A.1`, and related activities
-    /// `PLAN/A.1/1`, `PLAN/A.1/2`… in the plan's order (kept in `position`).
-    public func records(schema: Schema = .planSync, clock: inout HybridLogicalClock, now: UInt64) throws
-        -> [RecordState]
-    {
-        var builder = RecordBuilder(schema: schema, clock: clock, now: now)
-        builder.add(
-            id, "plan",
-            ["title": title, "subtitle": subtitle, "notes": notes?.joined(separator: "\n\n"),
-                "stakeholders": stakeholders?.joined(separator: "\n"), "status": "active"])
+    /// The plan as new records: `PLAN`, its sections `PLAN/A`, key activities `PLAN/A.1`, and related
+    /// activities `PLAN/A.1/1`, `PLAN/A.1/2`… in the plan's order (kept in `position`).
+    public var newRecords: [NewRecord] {
+        typealias Value = NewRecord.Value
+        var records = [
+            NewRecord(
+                id: id, collection: "plan",
+                values: [
+                    Value("title", title), Value("subtitle", subtitle ?? ""),
+                    Value("notes", (notes ?? []).joined(separator: "\n\n")),
+                    Value("stakeholders", (stakeholders ?? []).joined(separator: "\n")), Value("status", "active"),
+                ])
+        ]
         for (sectionIndex, section) in sections.enumerated() {
             let sectionID = "\(id)/\(section.code)"
-            builder.add(
-                sectionID, "section",
-                ["plan": id, "code": section.code, "position": String(sectionIndex + 1), "title": section.title])
+            records.append(
+                NewRecord(
+                    id: sectionID, collection: "section",
+                    values: [
+                        Value("plan", id), Value("code", section.code), Value("position", String(sectionIndex + 1)),
+                        Value("title", section.title),
+                    ]))
             for (activityIndex, activity) in section.activities.enumerated() {
                 let activityID = "\(id)/\(activity.code)"
-                builder.add(
-                    activityID, "activity",
-                    ["plan": id, "section": sectionID, "code": activity.code,
-                        "position": String(activityIndex + 1), "title": activity.title])
+                records.append(
+                    NewRecord(
+                        id: activityID, collection: "activity",
+                        values: [
+                            Value("plan", id), Value("section", sectionID), Value("code", activity.code),
+                            Value("position", String(activityIndex + 1)), Value("title", activity.title),
+                        ]))
                 for (workIndex, work) in activity.related.enumerated() {
-                    builder.add(
-                        "\(activityID)/\(workIndex + 1)", "related",
-                        ["plan": id, "activity": activityID, "code": "\(activity.code)/\(workIndex + 1)",
-                            "position": String(workIndex + 1), "title": work.title, "examples": work.examples,
-                            "priority": work.priority, "focal_points": work.focalPoints?.joined(separator: "\n"),
-                            "time_frame": work.timeFrame, "indicators": work.indicators?.joined(separator: "\n"),
-                            "comment": work.comment, "commitments": work.commitments?.joined(separator: "\n")])
+                    records.append(
+                        NewRecord(
+                            id: "\(activityID)/\(workIndex + 1)", collection: "related",
+                            values: [
+                                Value("plan", id), Value("activity", activityID),
+                                Value("code", "\(activity.code)/\(workIndex + 1)"),
+                                Value("position", String(workIndex + 1)), Value("title", work.title),
+                                Value("examples", work.examples ?? ""), Value("priority", work.priority ?? ""),
+                                Value("focal_points", (work.focalPoints ?? []).joined(separator: "\n")),
+                                Value("time_frame", work.timeFrame ?? ""),
+                                Value("indicators", (work.indicators ?? []).joined(separator: "\n")),
+                                Value("comment", work.comment ?? ""),
+                                Value("commitments", (work.commitments ?? []).joined(separator: "\n")),
+                            ]))
                 }
             }
         }
-        clock = builder.clock
-        return try builder.finish()
-    }
-}
-
-/// Builds new records field by field with the core's own writes, collecting the first error.
-struct RecordBuilder {
-    let schema: Schema
-    var clock: HybridLogicalClock
-    let now: UInt64
-    var records: [RecordState] = []
-    var error: RecordError?
-
-    init(schema: Schema, clock: HybridLogicalClock, now: UInt64) {
-        self.schema = schema
-        self.clock = clock
-        self.now = now
-    }
-
-    mutating func add(_ id: String, _ collection: String, _ values: [String: String?]) {
-        var state = RecordState(id: id, collection: collection)
-        do {
-            try RecordID.validate(id)
-            for (field, value) in values.sorted(by: { $0.key < $1.key }) {
-                guard let value, !value.isEmpty else { continue }
-                let writer = Writer(time: clock.tick(now: now), author: "plansync")
-                try state.apply(.set(field: field, value: value), schema: schema, by: writer)
-            }
-        } catch {
-            self.error = self.error ?? error
-        }
-        records.append(state)
-    }
-
-    func finish() throws -> [RecordState] {
-        if let error { throw error }
         return records
     }
 }

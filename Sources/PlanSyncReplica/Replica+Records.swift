@@ -6,18 +6,25 @@ extension Replica {
     /// Makes a local, offline edit of one record: checks it against the schema and the token's role, then
     /// stores the new state and its outbox entry in one transaction. A refused edit changes nothing.
     public func edit(_ id: String, _ edit: Edit, now: UInt64 = Replica.wallClock()) async throws {
+        try await self.edit([(id, edit)], now: now)
+    }
+
+    /// Makes several local edits in one transaction: all of them, or — when any is refused — none.
+    public func edit(_ edits: [(id: String, edit: Edit)], now: UInt64 = Replica.wallClock()) async throws {
         try await pool.write { db in
-            guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
             var local = try LocalWrites(db, now: now)
-            if let reason = local.identity.principal.refusal(of: edit.target, in: state.collection, schema: self.schema) {
-                throw ReplicaError.refused(id, reason)
+            for (id, edit) in edits {
+                guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
+                if let reason = local.identity.principal.refusal(of: edit.target, in: state.collection, schema: self.schema) {
+                    throw ReplicaError.refused(id, reason)
+                }
+                do throws(PlanSyncCore.RecordError) {
+                    try state.apply(edit, schema: self.schema, by: local.writer())
+                } catch {
+                    throw ReplicaError.invalid(error)
+                }
+                try local.queue(state, in: db)
             }
-            do throws(PlanSyncCore.RecordError) {
-                try state.apply(edit, schema: self.schema, by: local.writer())
-            } catch {
-                throw ReplicaError.invalid(error)
-            }
-            try local.queue(state, in: db)
             try local.finish(in: db)
         }
     }
@@ -80,19 +87,6 @@ extension Replica {
     }
 }
 
-/// A new record to create: its id, collection and first field values (lists one element per line).
-public struct NewRecord: Sendable {
-    public var id: String
-    public var collection: String
-    public var values: [(field: String, value: String)]
-
-    public init(id: String, collection: String, values: [(field: String, value: String)]) {
-        self.id = id
-        self.collection = collection
-        self.values = values
-    }
-}
-
 extension Replica {
     /// Creates records offline, all or nothing, in one transaction with their outbox entries. Refused whole
     /// when any id exists already, any value is invalid, or the token may not create records.
@@ -103,18 +97,12 @@ extension Replica {
                 if let reason = local.identity.principal.refusal(of: .lifecycle, in: new.collection, schema: self.schema) {
                     throw ReplicaError.refused(new.id, reason)
                 }
-                guard self.schema.collection(new.collection) != nil else {
-                    throw ReplicaError("\(new.id): unknown collection '\(new.collection)'; nothing was changed")
-                }
                 guard try Self.fetchState(new.id, in: db) == nil else {
                     throw ReplicaError("\(new.id) exists already; nothing was changed")
                 }
-                var state = RecordState(id: new.id, collection: new.collection)
+                let state: RecordState
                 do throws(PlanSyncCore.RecordError) {
-                    try RecordID.validate(new.id)
-                    for (field, value) in new.values where !value.isEmpty {
-                        try state.apply(.set(field: field, value: value), schema: self.schema, by: local.writer())
-                    }
+                    state = try new.state(schema: self.schema) { local.writer() }
                 } catch {
                     throw ReplicaError.invalid(error)
                 }

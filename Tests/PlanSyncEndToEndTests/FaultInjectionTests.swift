@@ -127,8 +127,8 @@ extension FaultInjectionTests {
                 NewRecord(
                     id: "iasc-protection-policy/D.3/\(index + 1)", collection: "related",
                     values: [
-                        ("plan", "iasc-protection-policy"), ("activity", "iasc-protection-policy/D.3"),
-                        ("title", "Follow-up \(index): " + String(repeating: "evaluation finding ", count: 20)),
+                        .init("plan", "iasc-protection-policy"), .init("activity", "iasc-protection-policy/D.3"),
+                        .init("title", "Follow-up \(index): " + String(repeating: "evaluation finding ", count: 20)),
                     ])
             })
         let http = RawHTTP(base: cluster.server.url)

@@ -9,8 +9,10 @@ public enum Edit: Hashable, Sendable {
     case remove(field: String, element: String)
     /// Writes a value that supersedes every candidate of a field, and records the resolution.
     case resolve(field: String, value: String)
-    /// Writes the translation of a field into a language.
-    case translate(field: String, language: String, text: String, status: TranslationStatus)
+    /// Writes the translation of a field into a language. `basedOn` is the English it was made from when that
+    /// is not the current English (an XLIFF target made from an older source comes in stale); nil means the
+    /// current English.
+    case translate(field: String, language: String, text: String, status: TranslationStatus, basedOn: String? = nil)
     /// Deletes the record (a tombstone; its fields are kept so a concurrent edit can bring it back).
     case delete
 
@@ -19,7 +21,7 @@ public enum Edit: Hashable, Sendable {
         switch self {
         case .set(let field, _), .add(let field, _), .remove(let field, _), .resolve(let field, _):
             .field(field)
-        case .translate(let field, let language, _, _):
+        case .translate(let field, let language, _, _, _):
             .translation(field: field, language: language)
         case .delete:
             .lifecycle
@@ -90,7 +92,7 @@ extension RecordState {
                 throw RecordError(record: id, "'\(element)' is not in \(name)")
             }
             removeElement(field.name, element.trimmed, by: writer)
-        case .translate(let name, let language, let text, let status):
+        case .translate(let name, let language, let text, let status, let basedOn):
             let field = try collectionSchema.require(name, record: id)
             guard field.translatable else {
                 throw RecordError(record: id, "field '\(name)' is not translatable")
@@ -103,7 +105,7 @@ extension RecordState {
             let dot = context.advance(writer.replica)
             let candidate = TranslationCandidate(
                 dot: dot, time: writer.time, text: text, status: status,
-                source: SourceHash.of(sourceText(of: name)))
+                source: SourceHash.of(basedOn ?? sourceText(of: name)))
             translations[language, default: [:]][name] = [candidate]
         case .delete:
             let seen = context

@@ -26,6 +26,8 @@ public enum FieldValue: Hashable, Sendable, Encodable {
 public struct TranslationView: Hashable, Sendable {
     public var text: String
     public var status: TranslationStatus
+    /// `SourceHash` of the English this translation was made from.
+    public var source: String
     /// The source changed since this translation was made (derived, never stored).
     public var stale: Bool
     /// Every concurrent candidate text, latest first; more than one is a conflict.
@@ -82,6 +84,7 @@ extension RecordState {
         return TranslationView(
             text: ordered[0].text,
             status: ordered[0].status,
+            source: ordered[0].source,
             stale: ordered[0].source != SourceHash.of(sourceText(of: name, schema: schema)),
             candidates: ordered.map(\.text).filter { seen.insert($0).inserted })
     }

@@ -71,7 +71,7 @@ public struct RecordView: Encodable, Sendable {
                     markers.append("untranslated: English shown")
                 }
             }
-            if direction == "rtl" { text = "\u{2067}" + text + "\u{2069}" }
+            if direction == "rtl", field.translation != nil { text = "\u{2067}" + text + "\u{2069}" }
             let suffix = markers.isEmpty ? "" : "  [\(markers.joined(separator: "; "))]"
             let body = text.indentingLines(by: 4)
             lines.append("\(field.name):\(suffix)\n    \(body)")

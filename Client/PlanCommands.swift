@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import PlanSyncContent
+import PlanSyncReplica
+
+/// `plansync plan …`: whole plans, as a central team brings them in.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Bring whole plans into the replica.",
+        subcommands: [Import.self])
+
+    /// `plansync plan import`: a new plan from a spreadsheet, created offline and queued for the next sync.
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Create a new plan from a spreadsheet saved as CSV (UTF-8, comma-separated).",
+            discussion: """
+                One row per related activity. The header names the columns, in any order: section, code, \
+                activity, related activity, focal point, time frame, indicators, comment, priority. \
+                The whole file is checked first; if any row is wrong, every problem is listed with its row \
+                number and nothing is imported. See docs/plan-import.md for the layout and an example. \
+                Creating a plan needs an admin token.
+                """)
+
+        @Option(help: ArgumentHelp("The spreadsheet, saved as CSV.", valueName: "file")) var csv: String
+        @Option(help: ArgumentHelp("The new plan's id: lowercase letters, digits and dashes.", valueName: "id"))
+        var plan: String
+        @Option(help: "The new plan's title.") var title: String
+        @OptionGroup var replica: ReplicaOptions
+
+        func run() async throws {
+            let text: String
+            do {
+                text = try String(contentsOfFile: csv, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read \(csv): \(Self.reason(error)) (save the spreadsheet as UTF-8 CSV)")
+            }
+            let document: PlanDocument
+            do {
+                document = try PlanSpreadsheet.document(csv: text, plan: plan, title: title, file: csv)
+            } catch {
+                // Every problem on its own line, so the rows can be fixed in one pass.
+                FileHandle.standardError.write(Data("plansync: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
+            try await replica.open().create(document.newRecords)
+            let activities = document.sections.flatMap(\.activities)
+            let related = activities.reduce(0) { $0 + $1.related.count }
+            print(
+                "imported \(document.id): \(Self.count(document.sections.count, "section")), "
+                    + "\(Self.count(activities.count, "activity", "activities")), "
+                    + "\(Self.count(related, "related activity", "related activities")) (queued for the next sync)")
+        }
+
+        private static func count(_ number: Int, _ one: String, _ many: String? = nil) -> String {
+            "\(number) \(number == 1 ? one : many ?? one + "s")"
+        }
+
+        /// Why a file can't be read, in a few words rather than Foundation's sentence about "the file".
+        private static func reason(_ error: any Error) -> String {
+            switch (error as? CocoaError)?.code {
+            case .fileReadNoSuchFile?: "no such file"
+            case .fileReadNoPermission?: "permission denied"
+            case .fileReadInapplicableStringEncoding?: "not UTF-8 text"
+            default: error.localizedDescription
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+extension XliffDocument {
+    /// Reads an XLIFF 1.2 file. Refuses, with one line naming the problem, anything that is not well-formed
+    /// XML, not XLIFF 1.2, lacks a target language, repeats a unit id, or carries inline markup PlanSync
+    /// cannot map back to plain text (`<g>` is read as its text; `<x/>`, `<ph>` and the like are refused).
+    public static func parse(_ data: Data) throws(XliffError) -> XliffDocument {
+        let reader = XliffReader()
+        let parser = XMLParser(data: data)
+        parser.delegate = reader
+        parser.shouldProcessNamespaces = true
+        let parsed = parser.parse()
+        if let problem = reader.problem { throw XliffError(problem) }
+        guard parsed else {
+            let line = parser.lineNumber
+            throw XliffError("not well-formed XML (line \(line)): \(parser.parserError.map { "\($0)" } ?? "parse error")")
+        }
+        guard reader.sawRoot else { throw XliffError("not an XLIFF file: the root element is not <xliff>") }
+        if let open = reader.stack.last { throw XliffError("not well-formed XML: <\(open)> is never closed") }
+        var seen = Set<String>()
+        for file in reader.files {
+            for unit in file.units where !seen.insert(unit.id).inserted {
+                throw XliffError("unit '\(unit.id)' appears twice")
+            }
+        }
+        return XliffDocument(files: reader.files)
+    }
+}
+
+/// The SAX reader behind `XliffDocument.parse`. Used on one thread, by one parse.
+private final class XliffReader: NSObject, XMLParserDelegate {
+    static let namespace = "urn:oasis:names:tc:xliff:document:1.2"
+    static let refusedInline: Set<String> = ["x", "bx", "ex", "ph", "bpt", "ept", "it", "sub"]
+
+    var files: [XliffDocument.File] = []
+    var problem: String?
+    var sawRoot = false
+
+    private(set) var stack: [String] = []
+    private var unit: XliffDocument.Unit?
+    private var text: String?
+    private var textElement: String?
+
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        defer { stack.append(name) }
+        if stack.isEmpty {
+            guard name == "xliff" else { return fail(parser, "not an XLIFF file: the root element is <\(name)>") }
+            guard attributes["version"] == "1.2" else {
+                return fail(parser, "not XLIFF 1.2 (version \"\(attributes["version"] ?? "missing")\")")
+            }
+            guard namespaceURI == Self.namespace else {
+                return fail(parser, "not XLIFF 1.2: the namespace is not \(Self.namespace)")
+            }
+            sawRoot = true
+            return
+        }
+        // Alternative translations and segmented sources are a CAT tool's own business.
+        if stack.contains("alt-trans") || stack.contains("seg-source") || name == "alt-trans" || name == "seg-source" {
+            return
+        }
+        switch name {
+        case "file":
+            guard let target = attributes["target-language"], !target.isEmpty else {
+                return fail(parser, "<file original=\"\(attributes["original"] ?? "?")\"> has no target-language")
+            }
+            files.append(
+                .init(
+                    original: attributes["original"] ?? "", sourceLanguage: attributes["source-language"] ?? "",
+                    targetLanguage: target, units: []))
+        case "trans-unit":
+            guard let id = attributes["id"], !id.isEmpty else { return fail(parser, "a <trans-unit> has no id") }
+            unit = .init(
+                id: id, source: "", target: nil, state: nil, approved: attributes["approved"] == "yes", notes: [])
+        case "source", "note" where unit != nil:
+            text = ""
+            textElement = name
+        case "target" where unit != nil:
+            text = ""
+            textElement = name
+            unit?.state = attributes["state"]
+        case "mrk", "g":
+            break
+        case _ where Self.refusedInline.contains(name) && text != nil:
+            fail(parser, "unit '\(unit?.id ?? "?")' contains inline markup <\(name)> that PlanSync cannot import")
+        default:
+            break
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if text != nil, !stack.contains("alt-trans") { text? += string }
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        // The parser recovers from mismatched tags; PlanSync does not.
+        guard stack.last == name else {
+            return fail(parser, "not well-formed XML (line \(parser.lineNumber)): </\(name)> closes <\(stack.last ?? "nothing")>")
+        }
+        stack.removeLast()
+        if stack.contains("alt-trans") || stack.contains("seg-source") || name == "alt-trans" || name == "seg-source" {
+            return
+        }
+        switch name {
+        case textElement:
+            switch name {
+            case "source": unit?.source = text ?? ""
+            case "target": unit?.target = text ?? ""
+            default: unit?.notes.append(text ?? "")
+            }
+            text = nil
+            textElement = nil
+        case "trans-unit":
+            if let unit, !files.isEmpty { files[files.count - 1].units.append(unit) }
+            unit = nil
+        default:
+            break
+        }
+    }
+
+    private func fail(_ parser: XMLParser, _ message: String) {
+        if problem == nil { problem = message }
+        parser.abortParsing()
+    }
+}
