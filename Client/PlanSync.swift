@@ -15,21 +15,27 @@ struct PlanSync: AsyncParsableCommand {
             Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,
         ])
 
-    /// Runs the command; errors a person can act on print as one line, `plansync: …`, and exit 1.
+    /// Runs the command. A malformed command line prints the usage; every other error prints as one line,
+    /// `plansync: …`, and exits 1.
     static func main() async {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
-            if var command = command as? any AsyncParsableCommand {
-                try await command.run()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
             } else {
                 try command.run()
             }
-        } catch let error as ReplicaError {
-            fail("\(error)")
-        } catch let error as SyncError {
-            fail("\(error)")
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch let error as ValidationError {
+            fail(error.message)
         } catch {
-            exit(withError: error)
+            fail("\(error)")
         }
     }
 

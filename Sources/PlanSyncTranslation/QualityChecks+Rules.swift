@@ -18,12 +18,14 @@ enum QualityRules {
     }
 
     /// Whether every word is acronym-like: capitals, digits and `/ . - & +`, as in `OCHA`, `EDG/STAIT`, `A.1`.
+    /// A dash or other mark standing alone between them is no word.
     ///
     /// A run of more than six capitals reads as a shouted word (`REVITALISED WORKPLAN`), not an acronym, so an
     /// all-capitals heading left in English is still reported.
     private static func isAcronyms(_ text: String) -> Bool {
         text.split(whereSeparator: \.isWhitespace).allSatisfy { word in
             let core = word.drop { isEnclosing($0) }.reversed().drop { isEnclosing($0) }
+            guard core.contains(where: { $0.isLetter || $0.isNumber }) else { return true }
             let shaped = core.allSatisfy { $0.isUppercase || $0.isNumber || "/.-&+_".contains($0) }
             let runs = core.split { !$0.isLetter }
             return shaped && runs.allSatisfy { $0.count <= 6 }

@@ -17,13 +17,13 @@ struct CarriedTokens {
     let placeholders: [CarriedToken]
     let numbers: [CarriedToken]
 
-    init(_ text: String) {
-        let urlRanges = text.matches(of: Self.url).map { Self.withoutTrailingPunctuation($0.range, in: text) }
-        let emailRanges = text.matches(of: Self.email).map(\.range).filter { email in
+    init(_ text: String, patterns: TokenPatterns) {
+        let urlRanges = text.matches(of: patterns.url).map { Self.withoutTrailingPunctuation($0.range, in: text) }
+        let emailRanges = text.matches(of: patterns.email).map(\.range).filter { email in
             !urlRanges.contains { $0.overlaps(email) }
         }
         let links = urlRanges + emailRanges
-        let placeholderRanges = text.matches(of: Self.placeholder).map(\.range).filter { range in
+        let placeholderRanges = text.matches(of: patterns.placeholder).map(\.range).filter { range in
             // A `%20d` or a `{id}` inside a URL is part of the address; a code span or a link target holding a
             // URL is still a Markdown token.
             let opener = text[range.lowerBound]
@@ -35,31 +35,7 @@ struct CarriedTokens {
         numbers = NumberReading.numbers(in: Self.blanking(links + placeholderRanges, in: text))
     }
 
-    // MARK: - Patterns
-
-    // `Regex` is not `Sendable`, so the patterns are built where they are used rather than stored.
-
-    private static var url: Regex<Substring> {
-        #/(?i)(?:https?://|www\.)[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+/#
-    }
-
-    private static var email: Regex<Substring> {
-        #/[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/#
-    }
-
-    /// Code spans, link targets and `**` first, so a `{0}` inside a code span stays part of the span. A printf
-    /// conversion takes no space flag, so the `% o` of "50 % of" is not one.
-    private static var placeholder: Regex<Substring> {
-        #/
-            `[^`\n]+`                   # a code span
-            | \]\([^)\s]+\)             # a link target
-            | \*\*                      # bold
-            | \{\{[^{}]*\}\}            # {{x}}
-            | \{[^{}\s]+\}              # {0}, {name}
-            | %(?:[0-9]+\$)?[\-+0\#]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|h|ll|l|L|z|j|t|q)?
-              [diouxXeEfFgGaAcspn@]     # %s, %1$d, %.2f
-        /#
-    }
+    // MARK: - Text
 
     /// The match without the punctuation that ends the sentence around it: `https://x.org/a).` is
     /// `https://x.org/a`, but a closing parenthesis the URL opened stays.
@@ -90,6 +66,29 @@ struct CarriedTokens {
         }
         return result + text[position...]
     }
+}
+
+/// The patterns tokens are found with.
+///
+/// A `Regex` compiles on first use and is not `Sendable`, so it cannot be a shared constant; a run of checks
+/// makes one set and uses it for every unit, rather than compiling the patterns again for each text.
+struct TokenPatterns {
+    let url = #/(?i)(?:https?://|www\.)[a-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+/#
+
+    let email = #/[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}/#
+
+    /// Code spans, link targets and `**` first, so a `{0}` inside a code span stays part of the span. A printf
+    /// conversion takes no space flag, so the `% o` of "50 % of" is not one.
+    let placeholder =
+        #/
+            `[^`\n]+`                   # a code span
+            | \]\([^)\s]+\)             # a link target
+            | \*\*                      # bold
+            | \{\{[^{}]*\}\}            # {{x}}
+            | \{[^{}\s]+\}              # {0}, {name}
+            | %(?:[0-9]+\$)?[\-+0\#]*(?:[0-9]+|\*)?(?:\.(?:[0-9]+|\*))?(?:hh|h|ll|l|L|z|j|t|q)?
+              [diouxXeEfFgGaAcspn@]     # %s, %1$d, %.2f
+        /#
 }
 
 /// The message of a check that compares the tokens of the source with those of the target.

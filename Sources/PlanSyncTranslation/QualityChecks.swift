@@ -58,7 +58,14 @@ public enum QualityChecker {
     public static func check(
         source: String, target: String, language: String
     ) -> [(check: QualityCheck, message: String)] {
-        let pair = QualityPair(source: source, target: target, language: language)
+        check(source: source, target: target, language: language, patterns: TokenPatterns())
+    }
+
+    /// The same, with patterns compiled once for a whole run.
+    static func check(
+        source: String, target: String, language: String, patterns: TokenPatterns
+    ) -> [(check: QualityCheck, message: String)] {
+        let pair = QualityPair(source: source, target: target, language: language, patterns: patterns)
         if let message = QualityCheck.emptyTarget.problem(in: pair) {
             return [(.emptyTarget, message)]
         }
@@ -75,6 +82,7 @@ public enum QualityChecker {
     public static func findings(
         in records: [RecordState], language: String, schema: Schema = .planSync
     ) -> [QualityFinding] {
+        let patterns = TokenPatterns()
         var findings: [QualityFinding] = []
         for record in records.sorted(by: { $0.id < $1.id }) where !record.isDeleted {
             guard let collection = schema.collection(record.collection) else { continue }
@@ -83,7 +91,8 @@ public enum QualityChecker {
                     view.status != .untranslated
                 else { continue }
                 let source = record.sourceText(of: field.name, schema: schema)
-                for (check, message) in check(source: source, target: view.text, language: language) {
+                let found = check(source: source, target: view.text, language: language, patterns: patterns)
+                for (check, message) in found {
                     findings.append(
                         QualityFinding(
                             record: record.id, field: field.name, language: language, check: check,
@@ -136,14 +145,14 @@ struct QualityPair {
     let sourceTokens: CarriedTokens
     let targetTokens: CarriedTokens
 
-    init(source: String, target: String, language: String) {
+    init(source: String, target: String, language: String, patterns: TokenPatterns) {
         self.source = source
         self.target = target
         self.language = language
         self.trimmedSource = Self.trimmed(source)
         self.trimmedTarget = Self.trimmed(target)
-        self.sourceTokens = CarriedTokens(source)
-        self.targetTokens = CarriedTokens(target)
+        self.sourceTokens = CarriedTokens(source, patterns: patterns)
+        self.targetTokens = CarriedTokens(target, patterns: patterns)
     }
 
     /// Whether the target language is Arabic (`ar`, or a regional form such as `ar-EG`).

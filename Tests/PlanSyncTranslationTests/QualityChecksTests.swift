@@ -66,6 +66,7 @@ struct QualityChecksTests {
         QualityCase("EDG/STAIT", "EDG/STAIT", fails: false),
         QualityCase("OCHA/HLSU", "OCHA/HLSU", "ar", fails: false),
         QualityCase("UNHCR, OCHA (A.1)", "UNHCR, OCHA (A.1)", fails: false),
+        QualityCase("OCHA – UNHCR", "OCHA – UNHCR", "es", fails: false),
         QualityCase("2017 – 3.4", "2017 – 3.4", fails: false),
         QualityCase("https://example.org", "https://example.org", fails: false),
         QualityCase("Provide remote support", "Fournir un appui à distance", fails: false),
