@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "plansync-server", targets: ["plansync-server"]),
         .executable(name: "plansync", targets: ["plansync"]),
+        .executable(name: "plansync-bench", targets: ["plansync-bench"]),
         .library(name: "PlanSyncCore", targets: ["PlanSyncCore"]),
     ],
     dependencies: [
@@ -47,6 +48,12 @@ let package = Package(
             path: "Translations",
             exclude: ["README.md"],
             resources: [.copy("ar"), .copy("fr"), .copy("es")],
+            swiftSettings: upcoming
+        ),
+        // The central team's consolidated report: one picture per plan and period, as HTML, CSV or Markdown. No I/O.
+        .target(
+            name: "PlanSyncReports",
+            dependencies: ["PlanSyncCore"],
             swiftSettings: upcoming
         ),
         // The translator's workflow: XLIFF 1.2 interchange, coverage, and quality checks. No I/O.
@@ -104,9 +111,28 @@ let package = Package(
             name: "plansync",
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncContent", "PlanSyncTranslation",
+                "PlanSyncReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Client",
+            swiftSettings: upcoming
+        ),
+        // The benchmark suite behind `plansync-bench`: a real server on loopback, real replicas, a baseline beside each figure.
+        .target(
+            name: "PlanSyncBenchmarks",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "plansync-bench",
+            dependencies: [
+                "PlanSyncBenchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: upcoming
         ),
         .target(
@@ -123,6 +149,11 @@ let package = Package(
         .testTarget(
             name: "PlanSyncTranslationTests",
             dependencies: ["PlanSyncCore", "PlanSyncTranslation", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "PlanSyncReportsTests",
+            dependencies: ["PlanSyncCore", "PlanSyncReports", "PlanSyncContent", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(

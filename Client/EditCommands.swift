@@ -9,8 +9,9 @@ func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: St
     print("\(done) (queued for the next sync)")
 }
 
-struct Set: AsyncParsableCommand {
+struct SetField: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "set",
         abstract: "Edit one field offline. For a list field, VALUE is the whole list, one element per line.",
         discussion: "On a field in conflict, the new value supersedes every candidate this replica has seen.")
 

@@ -30,19 +30,13 @@ struct PlanCommand: AsyncParsableCommand {
         @OptionGroup var replica: ReplicaOptions
 
         func run() async throws {
-            let text: String
-            do {
-                text = try String(contentsOfFile: csv, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot read \(csv): \(Self.reason(error)) (save the spreadsheet as UTF-8 CSV)")
-            }
+            let text = try Self.read(csv)
             let document: PlanDocument
             do {
                 document = try PlanSpreadsheet.document(csv: text, plan: plan, title: title, file: csv)
             } catch {
                 // Every problem on its own line, so the rows can be fixed in one pass.
-                FileHandle.standardError.write(Data("plansync: \(error)\n".utf8))
-                throw ExitCode.failure
+                try Self.fail("\(error)")
             }
             try await replica.open().create(document.newRecords)
             let activities = document.sections.flatMap(\.activities)
@@ -53,18 +47,31 @@ struct PlanCommand: AsyncParsableCommand {
                     + "\(Self.count(related, "related activity", "related activities")) (queued for the next sync)")
         }
 
+        /// Says why the import stopped, `plansync: …` on stderr, and exits 1 — without the usage text that
+        /// `ValidationError` brings, since the command line itself was fine.
+        private static func fail(_ message: String) throws -> Never {
+            FileHandle.standardError.write(Data("plansync: \(message)\n".utf8))
+            throw ExitCode.failure
+        }
+
         private static func count(_ number: Int, _ one: String, _ many: String? = nil) -> String {
             "\(number) \(number == 1 ? one : many ?? one + "s")"
         }
 
-        /// Why a file can't be read, in a few words rather than Foundation's sentence about "the file".
-        private static func reason(_ error: any Error) -> String {
-            switch (error as? CocoaError)?.code {
-            case .fileReadNoSuchFile?: "no such file"
-            case .fileReadNoPermission?: "permission denied"
-            case .fileReadInapplicableStringEncoding?: "not UTF-8 text"
-            default: error.localizedDescription
+        /// The file's text, or a one-line reason it can't be had, in a few words rather than Foundation's.
+        private static func read(_ path: String) throws -> String {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                try fail("cannot read \(path): no such file")
             }
+            guard !isFolder.boolValue else { try fail("cannot read \(path): it is a folder") }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                try fail("cannot read \(path): permission denied")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                try fail("cannot read \(path): not UTF-8 text (save the spreadsheet as 'CSV UTF-8')")
+            }
+            return text
         }
     }
 }

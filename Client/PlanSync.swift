@@ -11,8 +11,8 @@ struct PlanSync: AsyncParsableCommand {
         abstract: "Work on PlanSync plans offline, in a local replica, and sync with the server.",
         discussion: "Every command that takes --replica also reads it from $PLANSYNC_REPLICA.",
         subcommands: [
-            Init.self, Sync.self, List.self, Show.self, Set.self, Add.self, Remove.self, Translate.self,
-            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,
+            Init.self, Sync.self, List.self, Show.self, SetField.self, Add.self, Remove.self, Translate.self,
+            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self, Report.self, PlanCommand.self,
         ])
 
     /// Runs the command. A malformed command line prints the usage; every other error prints as one line,

@@ -74,12 +74,25 @@ struct Conflicts: AsyncParsableCommand {
         var language: String?
         var value: String
         var candidates: [String]
+        /// For an office's edit of an approved report: the held edit to accept or dismiss.
+        var held: String?
     }
 
     func run() async throws {
         let replica = try replica.open()
         var entries: [Entry] = []
-        for record in try await replica.records() {
+        let records = try await replica.records()
+        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+        for record in records where record.collection == "held" && !record.isDeleted {
+            let held = HeldEdit(record)
+            guard held.pending else { continue }
+            for (field, proposed) in held.changes.sorted(by: { $0.key < $1.key }) {
+                let current = byID[held.report]?.value(of: field)?.text ?? ""
+                entries.append(
+                    Entry(id: held.report, field: field, value: current, candidates: [current, proposed], held: record.id))
+            }
+        }
+        for record in records {
             for field in record.conflictedFields(schema: replica.schema) {
                 let candidates = record.conflict(of: field, schema: replica.schema)
                 entries.append(Entry(id: record.id, field: field, value: candidates[0], candidates: candidates))
@@ -97,6 +110,11 @@ struct Conflicts: AsyncParsableCommand {
         if output.json { return try printJSON(entries) }
         if entries.isEmpty { return print("no conflicts") }
         for entry in entries {
+            if let held = entry.held {
+                print("\(entry.id) \(entry.field): held edit \(held) of an approved report (accept or dismiss with 'plansync report accept|dismiss')")
+                print("  approved: \(entry.candidates[0])\n  proposed: \(entry.candidates[1])")
+                continue
+            }
             let target = entry.language.map { "\(entry.field) [\($0)]" } ?? entry.field
             print("\(entry.id) \(target): \(entry.candidates.count) candidates (showing the first)")
             for candidate in entry.candidates { print("  - \(candidate.replacingOccurrences(of: "\n", with: "\n    "))") }

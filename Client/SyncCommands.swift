@@ -57,6 +57,12 @@ struct Sync: AsyncParsableCommand {
             var line = "pushed \(report.pushed) record(s) (\(report.pushedChanged) changed on the server), "
                 + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
             if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
+            if report.held > 0 {
+                line += "; \(report.held) edit(s) of approved reports held for the central team"
+            }
+            if report.dropped > 0 {
+                line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
+            }
             print(line)
         }
     }
@@ -75,5 +81,8 @@ struct Status: AsyncParsableCommand {
         print("replica id: \(identity.replica)")
         print("queued records: \(try await replica.pendingCount())")
         print("pulled up to: \(try await replica.cursor())")
+        let setAside = try await replica.setAside()
+        print("set aside: \(setAside.count)")
+        for entry in setAside { print("  \(entry.id) (\(entry.reason), \(entry.at))") }
     }
 }

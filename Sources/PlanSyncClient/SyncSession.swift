@@ -15,6 +15,10 @@ public struct SyncReport: Codable, Sendable {
     public var cursor: UInt64 = 0
     /// Fields of this replica in conflict after the sync.
     public var conflicts = 0
+    /// Edits of approved reports the server held for the central team.
+    public var held = 0
+    /// Records dropped because they left this replica's scope.
+    public var dropped = 0
 }
 
 /// Where a long sync stands, for a progress line.
@@ -53,6 +57,11 @@ public struct SyncSession: Sendable {
             let response = try await transport.push(
                 PushRequest(replica: identity.replica, records: batch.map(\.state)))
             report.roundTrips += 1
+            // Before the acknowledgement, so a crash in between replays the push (which holds or evicts again).
+            try await replica.drop(response.evicted, reason: "the server refused it: it left this replica's scope")
+            try await replica.forget(response.held)
+            report.held += response.held.count
+            report.dropped += response.evicted.count
             try await replica.acknowledge(batch)
             lastRevision = last.revision
             report.pushed += batch.count
@@ -67,6 +76,7 @@ public struct SyncSession: Sendable {
             report.roundTrips += 1
             report.applied += try await replica.apply(page)
             report.pulled += page.records.count
+            report.dropped += page.evicted.count
             cursor = page.cursor
             progress(
                 SyncProgress(

@@ -54,6 +54,7 @@ extension PlanSpreadsheet {
             return problems
         }
 
+        /// The plan the rows describe; meaningful only when no problem was found.
         func document(id: String, title: String) -> PlanDocument {
             PlanDocument(
                 id: id, title: title,

@@ -245,6 +245,7 @@ public struct PlanSpreadsheetError: Error, CustomStringConvertible, Sendable {
 
     /// The file, as the first line names it.
     public var file: String
+    /// Every problem found: those of the whole file first, then by row.
     public var problems: [Problem]
 
     public init(file: String, problems: [Problem]) {

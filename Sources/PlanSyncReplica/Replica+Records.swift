@@ -15,13 +15,19 @@ extension Replica {
             var local = try LocalWrites(db, now: now)
             for (id, edit) in edits {
                 guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
-                if let reason = local.identity.principal.refusal(of: edit.target, in: state.collection, schema: self.schema) {
+                let principal = local.identity.principal
+                if let reason = principal.refusal(of: edit.target, on: state, schema: self.schema) {
                     throw ReplicaError.refused(id, reason)
                 }
                 do throws(PlanSyncCore.RecordError) {
                     try state.apply(edit, schema: self.schema, by: local.writer())
                 } catch {
                     throw ReplicaError.invalid(error)
+                }
+                if let reason = try principal.refusal(of: edit.target, on: state, schema: self.schema)
+                    ?? ApprovalLock.refusal(of: state, by: principal, in: db)
+                {
+                    throw ReplicaError.refused(id, reason)
                 }
                 try local.queue(state, in: db)
             }
@@ -94,9 +100,6 @@ extension Replica {
         try await pool.write { db in
             var local = try LocalWrites(db, now: now)
             for new in newRecords {
-                if let reason = local.identity.principal.refusal(of: .lifecycle, in: new.collection, schema: self.schema) {
-                    throw ReplicaError.refused(new.id, reason)
-                }
                 guard try Self.fetchState(new.id, in: db) == nil else {
                     throw ReplicaError("\(new.id) exists already; nothing was changed")
                 }
@@ -105,6 +108,12 @@ extension Replica {
                     state = try new.state(schema: self.schema) { local.writer() }
                 } catch {
                     throw ReplicaError.invalid(error)
+                }
+                let principal = local.identity.principal
+                if let reason = try principal.refusal(of: .lifecycle, on: state, schema: self.schema)
+                    ?? ApprovalLock.refusal(of: state, by: principal, in: db)
+                {
+                    throw ReplicaError.refused(new.id, reason)
                 }
                 try local.queue(state, in: db)
             }

@@ -64,8 +64,48 @@ extension Replica {
                 if let time = incoming.latestTime { clock?.observe(time) }
             }
             try Meta.setJSON(.clock, clock, in: db)
+            for id in page.evicted { try Self.drop(id, reason: "it left this replica's scope", in: db) }
             try Meta.set(.cursor, String(page.cursor), in: db)
             return changed
         }
+    }
+
+    /// Drops records the server says this replica may no longer hold. A record with unpushed local edits is
+    /// set aside (table `set_aside`) with the reason, never silently discarded.
+    public func drop(_ ids: [String], reason: String) async throws {
+        try await pool.write { db in
+            for id in ids { try Self.drop(id, reason: reason, in: db) }
+        }
+    }
+
+    /// Forgets the local copy of records whose edit the server kept elsewhere (an approved report's held edit):
+    /// the next pull brings the server's copy back.
+    public func forget(_ ids: [String]) async throws {
+        try await pool.write { db in
+            for id in ids {
+                try db.execute(sql: "DELETE FROM outbox WHERE record_id = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
+            }
+        }
+    }
+
+    /// Records set aside because they left this replica's scope with unpushed edits.
+    public func setAside() async throws -> [(id: String, reason: String, at: String)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT record_id, reason, at FROM set_aside ORDER BY at, record_id").map {
+                ($0[0], $0[1], $0[2])
+            }
+        }
+    }
+
+    static func drop(_ id: String, reason: String, in db: Database) throws {
+        let pending = try Bool.fetchOne(db, sql: "SELECT 1 FROM outbox WHERE record_id = ?", arguments: [id]) ?? false
+        if pending, let state = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id]) {
+            try db.execute(
+                sql: "INSERT INTO set_aside(record_id, state, reason, at) VALUES (?, ?, ?, ?)",
+                arguments: [id, state, reason, Date().ISO8601Format()])
+        }
+        try db.execute(sql: "DELETE FROM outbox WHERE record_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
     }
 }

@@ -29,6 +29,19 @@ enum ReplicaSchema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v2-scope") { db in
+            try db.execute(
+                sql: """
+                    -- Local edits of records that left this replica's scope before they were pushed (a report
+                    -- moved to another office): kept here, with the reason, rather than discarded.
+                    CREATE TABLE set_aside (
+                        record_id TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        at TEXT NOT NULL
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

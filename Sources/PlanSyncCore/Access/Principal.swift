@@ -40,26 +40,48 @@ public struct Principal: Hashable, Sendable, Codable {
         self.language = language
     }
 
-    /// Why this principal may not make a write to a record of `collection`, or nil when it may. The one access
-    /// rule: the client asks it before queuing an edit, the server before storing a push.
-    public func refusal(of target: WriteTarget, in collection: String, schema: Schema = .planSync) -> String? {
+    /// Why this principal may not make a write to `record`, or nil when it may. The one access rule: the client
+    /// asks it before queuing an edit (of the record after the edit), the server before storing a push (of the
+    /// stored record and of the joined one).
+    public func refusal(of target: WriteTarget, on record: RecordState, schema: Schema = .planSync) -> String? {
         switch role {
         case .admin:
             return nil
         case .viewer:
             return "a viewer token writes nothing"
         case .office:
-            if case .field(let name) = target,
-                schema.collection(collection)?.field(name)?.audience == .progress
+            let collection = schema.collection(record.collection)
+            if collection?.scope == .office {
+                guard record.collection == "report" else {
+                    return "only the central team writes \(record.collection) records"
+                }
+                let owner = record.value(of: "office", schema: schema)?.text
+                guard owner == nil || owner == office else {
+                    return "this report belongs to office \(owner ?? "?"); an office token for \(office ?? "?") writes only its own"
+                }
+                if case .translation = target { return "an office token does not write translations" }
+                return nil
+            }
+            if case .field(let name) = target, collection?.field(name)?.audience == .progress {
+                return nil
+            }
+            return "an office token writes only progress fields (status, progress) and its own reports, not \(target)"
+        case .translator:
+            if case .translation(_, let language) = target, language == self.language,
+                schema.collection(record.collection)?.scope == .shared
             {
                 return nil
             }
-            return "an office token writes only progress fields (status, progress), not \(target)"
-        case .translator:
-            if case .translation(_, let language) = target, language == self.language {
-                return nil
-            }
-            return "a translator token for '\(self.language ?? "?")' writes only \(self.language ?? "?") translations, not \(target)"
+            return "a translator token for '\(self.language ?? "?")' writes only \(self.language ?? "?") translations of shared content, not \(target)"
+        }
+    }
+
+    /// Whether this principal receives records of `collection` owned by `office` (nil: shared records).
+    public func receives(office owner: String?) -> Bool {
+        switch role {
+        case .admin, .viewer: true
+        case .office: owner == nil || owner == office
+        case .translator: owner == nil
         }
     }
 }
@@ -85,5 +107,13 @@ extension RecordState {
         }
         if tombstones != old.tombstones { targets.insert(.lifecycle) }
         return targets
+    }
+}
+
+extension RecordState {
+    /// The office an office-scoped record belongs to (its `office` field), or nil for shared records.
+    public func scopeOffice(schema: Schema = .planSync) -> String? {
+        guard schema.collection(collection)?.scope == .office else { return nil }
+        return value(of: "office", schema: schema)?.text ?? ""
     }
 }

@@ -21,10 +21,26 @@ public struct PushResponse: Codable, Sendable, Equatable {
     public var received: Int
     /// Records whose stored state the batch changed (0 for a replayed batch).
     public var changed: Int
+    /// Records not stored because they left the pusher's scope (e.g. a report moved to another office): the
+    /// pusher keeps its unsynced edit aside and drops the record.
+    public var evicted: [String]
+    /// Reports whose edit was held for the central team because the period is approved: the pusher drops
+    /// its copy, and the next pull brings the approved state back.
+    public var held: [String]
 
-    public init(received: Int, changed: Int) {
+    public init(received: Int, changed: Int, evicted: [String] = [], held: [String] = []) {
         self.received = received
         self.changed = changed
+        self.evicted = evicted
+        self.held = held
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        received = try container.decode(Int.self, forKey: .received)
+        changed = try container.decode(Int.self, forKey: .changed)
+        evicted = try container.decodeIfPresent([String].self, forKey: .evicted) ?? []
+        held = try container.decodeIfPresent([String].self, forKey: .held) ?? []
     }
 }
 
@@ -37,12 +53,24 @@ public struct PullResponse: Codable, Sendable {
     public var more: Bool
     /// The server's latest sequence when the page was read, for progress.
     public var latest: UInt64
+    /// Records that left the puller's scope since `since`: the replica drops them.
+    public var evicted: [String]
 
-    public init(records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64) {
+    public init(records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64, evicted: [String] = []) {
         self.records = records
         self.cursor = cursor
         self.more = more
         self.latest = latest
+        self.evicted = evicted
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        records = try container.decode([RecordState].self, forKey: .records)
+        cursor = try container.decode(UInt64.self, forKey: .cursor)
+        more = try container.decode(Bool.self, forKey: .more)
+        latest = try container.decode(UInt64.self, forKey: .latest)
+        evicted = try container.decodeIfPresent([String].self, forKey: .evicted) ?? []
     }
 }
 

@@ -21,6 +21,44 @@ extension Schema {
             ]),
         CollectionSchema("activity", titleField: "title", fields: workFields(parent: "section")),
         CollectionSchema("related", titleField: "title", fields: workFields(parent: "activity")),
+        // A field office's progress report on one activity for one period. Id: `ACTIVITY/report/OFFICE/PERIOD`,
+        // so two devices of one office reporting offline on the same activity and period write one record.
+        CollectionSchema(
+            "report", titleField: "activity", scope: .office,
+            fields: [
+                FieldSchema("activity", .reference, rule: .lastWriterWins, audience: .office),
+                FieldSchema("office", .office, rule: .lastWriterWins, audience: .office),
+                FieldSchema("period", .period, rule: .lastWriterWins, audience: .office),
+                FieldSchema("status", .choice(ProgressStatus.values), rule: .lastWriterWins, audience: .office),
+                FieldSchema("narrative", .text, rule: .keepBoth, translatable: true, audience: .office),
+                FieldSchema("language", .choice(ReportLanguage.values), rule: .lastWriterWins, audience: .office),
+                // Indicator values as `NAME=VALUE` elements: concurrent values of one indicator both survive.
+                FieldSchema("indicators", .list, rule: .addWinsSet, audience: .office),
+                FieldSchema("reported_by", .text, rule: .lastWriterWins, audience: .office),
+                FieldSchema("reported_at", .text, rule: .lastWriterWins, audience: .office),
+            ]),
+        // The central team's approval of one office's reports for one period. Id: `approvals/OFFICE/PERIOD`.
+        CollectionSchema(
+            "approval", titleField: "period", scope: .office,
+            fields: [
+                FieldSchema("office", .office, rule: .lastWriterWins),
+                FieldSchema("period", .period, rule: .lastWriterWins),
+                FieldSchema("state", .choice(["approved", "open"]), rule: .lastWriterWins),
+                FieldSchema("by", .text, rule: .lastWriterWins),
+                FieldSchema("at", .text, rule: .lastWriterWins),
+            ]),
+        // An office's edit of an approved report, made offline before the approval reached it: kept here, not
+        // applied, until the central team accepts or dismisses it. Id: `REPORT/held/REPLICA-N`.
+        CollectionSchema(
+            "held", titleField: "report", scope: .office,
+            fields: [
+                FieldSchema("report", .reference, rule: .lastWriterWins),
+                FieldSchema("office", .office, rule: .lastWriterWins),
+                FieldSchema("period", .period, rule: .lastWriterWins),
+                FieldSchema("changes", .text, rule: .lastWriterWins),
+                FieldSchema("proposed_by", .text, rule: .lastWriterWins),
+                FieldSchema("outcome", .choice(["pending", "accepted", "dismissed"]), rule: .lastWriterWins),
+            ]),
     ])
 
     /// Key activities and their related activities share one shape; only the parent differs.
@@ -49,6 +87,11 @@ extension Schema {
 /// The lifecycle of a plan.
 public enum PlanStatus {
     public static let values = ["draft", "active", "closed"]
+}
+
+/// The languages a report's narrative is written in.
+public enum ReportLanguage {
+    public static let values = ["en", "ar", "fr", "es"]
 }
 
 /// Where a piece of work stands.

@@ -63,6 +63,10 @@ extension FieldSchema {
                 Int(value) != nil ? nil : "must be a whole number"
             case .reference:
                 (try? RecordID.validate(value)) != nil ? nil : "must be a record id"
+            case .period:
+                Period(value) != nil ? nil : "must be a period written 2017, 2017-Q1 or 2017-03"
+            case .office:
+                Self.isOfficeCode(value) ? nil : "must be an office code (letters, digits, '-' or '_', up to 32)"
             case .list:
                 value.contains(where: \.isNewline) || value.trimmed.isEmpty
                     ? "list elements are single non-empty lines" : nil
@@ -76,6 +80,11 @@ extension FieldSchema {
         if text.utf8.count > Limits.maxTextBytes {
             throw RecordError(record: record, "\(field): text longer than \(Limits.maxTextBytes) bytes")
         }
+    }
+
+    static func isOfficeCode(_ value: String) -> Bool {
+        !value.isEmpty && value.count <= 32
+            && value.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "-" || $0 == "_" }
     }
 
     private static func isDate(_ value: String) -> Bool {

@@ -23,6 +23,10 @@ public enum FieldKind: Hashable, Sendable {
     case reference
     /// A set of one-line strings.
     case list
+    /// A reporting period: `2017`, `2017-Q1` or `2017-03`.
+    case period
+    /// A field office's code: letters, digits, `-` and `_`, e.g. `AFG` or `IRQ-ERBIL`.
+    case office
 
     public var name: String {
         switch self {
@@ -32,6 +36,8 @@ public enum FieldKind: Hashable, Sendable {
         case .integer: "integer"
         case .reference: "reference"
         case .list: "list"
+        case .period: "period"
+        case .office: "office"
         }
     }
 }
@@ -42,6 +48,17 @@ public enum FieldAudience: Hashable, Sendable {
     case central
     /// Progress on the plan: also written by field offices.
     case progress
+    /// A field office's own records (reports): written by that office and the central team.
+    case office
+}
+
+/// Who receives a collection's records.
+public enum CollectionScope: Hashable, Sendable {
+    /// Every replica.
+    case shared
+    /// The central team, viewers, and the one office named in the record's `office` field. Translators do not
+    /// receive them.
+    case office
 }
 
 /// One field of a collection, declared once: its kind, its conflict rule, whether it is translated, and who
@@ -73,14 +90,17 @@ public struct CollectionSchema: Hashable, Sendable {
     /// The field `list` shows as the record's title.
     public let titleField: String
     public let fields: [FieldSchema]
+    public let scope: CollectionScope
     private let index: [String: Int]
 
-    public init(_ name: String, titleField: String, fields: [FieldSchema]) {
+    public init(_ name: String, titleField: String, scope: CollectionScope = .shared, fields: [FieldSchema]) {
         self.name = name
         self.titleField = titleField
+        self.scope = scope
         self.fields = fields
         self.index = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
         precondition(index[titleField] != nil, "collection \(name): no title field \(titleField)")
+        precondition(scope == .shared || index["office"] != nil, "collection \(name): office-scoped without 'office'")
     }
 
     public func field(_ name: String) -> FieldSchema? {

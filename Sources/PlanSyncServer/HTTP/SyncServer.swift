@@ -83,15 +83,13 @@ public struct SyncServer: Sendable {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
-        let schema = self.schema
+        let policy = PushPolicy(
+            principal: principal, pusher: push.replica, server: try await store.serverID(), schema: schema)
+        let incoming = Dictionary(push.records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let response: PushResponse
         do {
-            response = try await store.push(push.records) { stored, joined in
-                for target in joined.targetsChanged(from: stored).sorted(by: { "\($0)" < "\($1)" }) {
-                    if let reason = principal.refusal(of: target, in: joined.collection, schema: schema) {
-                        throw APIError.forbidden("\(joined.id): \(reason)")
-                    }
-                }
+            response = try await store.push(push.records) { stored, joined, lookup in
+                try policy.decide(stored: stored, joined: joined, incoming: incoming[joined.id]!, lookup: lookup)
             }
         } catch let error as StoreError {
             throw APIError.badRequest("\(error)")
@@ -100,13 +98,14 @@ public struct SyncServer: Sendable {
             "push",
             metadata: [
                 "token": "\(principal.name)", "replica": "\(push.replica)", "received": "\(response.received)",
-                "changed": "\(response.changed)",
+                "changed": "\(response.changed)", "held": "\(response.held.count)",
+                "evicted": "\(response.evicted.count)",
             ])
         return Self.json(try WireJSON.string(response))
     }
 
     func pull(_ request: Request) async throws -> Response {
-        _ = try await authenticate(request)
+        let principal = try await authenticate(request)
         let query = request.uri.queryParameters
         guard let since = UInt64(query["since"].map(String.init) ?? "0") else {
             throw APIError.badRequest("since: expected a non-negative whole number")
@@ -115,7 +114,7 @@ public struct SyncServer: Sendable {
         guard let limit = Int(limitText), limit > 0 else {
             throw APIError.badRequest("limit: expected a positive whole number")
         }
-        let page = try await store.pull(since: since, limit: min(limit, limits.maxPullRecords))
+        let page = try await store.pull(since: since, limit: min(limit, limits.maxPullRecords), for: principal)
         var body = ByteBuffer(string: page.json)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -26,7 +26,7 @@ public final class SQLiteSyncStore: SyncStore {
             var clock = HybridLogicalClock(replica: server)
             let records = try BundledPlans.records(
                 schema: schema, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000))
-            for record in records { try Self.store(record, in: db) }
+            for record in records { try Self.store(record, previous: nil, schema: schema, in: db) }
             logger?.info("seeded a new data folder", metadata: ["records": "\(records.count)", "path": "\(directory)"])
         }
     }
@@ -56,6 +56,21 @@ public final class SQLiteSyncStore: SyncStore {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v2-scope") { db in
+            try db.execute(
+                sql: """
+                    -- The office an office-scoped record (a report) belongs to; NULL for shared records.
+                    ALTER TABLE record ADD COLUMN office TEXT;
+                    CREATE INDEX record_scope ON record(office, seq);
+                    -- A record that left an office's scope at sequence `seq`: that office's replicas drop it.
+                    CREATE TABLE eviction (
+                        seq INTEGER PRIMARY KEY NOT NULL,
+                        record_id TEXT NOT NULL,
+                        office TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX eviction_office ON eviction(office, seq);
+                    """)
+        }
         return migrator
     }
 
@@ -65,42 +80,80 @@ public final class SQLiteSyncStore: SyncStore {
 
     public func push(
         _ records: [RecordState],
-        authorize: @Sendable (RecordState?, RecordState) throws -> Void
+        decide: @Sendable (RecordState?, RecordState, (String) throws -> RecordState?) throws -> PushDecision
     ) async throws -> PushResponse {
-        try await pool.write { db in
-            var changed = 0
+        let schema = self.schema
+        return try await pool.write { db in
+            var response = PushResponse(received: records.count, changed: 0)
             for incoming in records {
-                let stored = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [incoming.id])
-                    .map { try JSONDecoder().decode(RecordState.self, from: Data($0.utf8)) }
+                let stored = try Self.fetch(incoming.id, in: db)
                 if let stored, stored.collection != incoming.collection {
                     throw StoreError.collectionMismatch(id: incoming.id, stored: stored.collection)
                 }
                 let joined = stored.map { $0.joined(with: incoming) } ?? incoming
                 guard joined != stored else { continue }
-                try authorize(stored, joined)
-                try Self.store(joined, in: db)
-                changed += 1
+                switch try decide(stored, joined, { try Self.fetch($0, in: db) }) {
+                case .store:
+                    try Self.store(joined, previous: stored, schema: schema, in: db)
+                    response.changed += 1
+                case .evict:
+                    response.evicted.append(incoming.id)
+                case .hold(let held):
+                    // Held once: a replayed push finds it already kept.
+                    if try Self.fetch(held.id, in: db) == nil {
+                        try Self.store(held, previous: nil, schema: schema, in: db)
+                    }
+                    // A new sequence for the approved report, so the pusher's next pull restores it.
+                    if let stored { try Self.store(stored, previous: stored, schema: schema, in: db) }
+                    response.held.append(incoming.id)
+                }
             }
-            return PushResponse(received: records.count, changed: changed)
+            return response
         }
     }
 
-    public func pull(since: UInt64, limit: Int) async throws -> PullPage {
+    public func pull(since: UInt64, limit: Int, for principal: Principal) async throws -> PullPage {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, state FROM record WHERE seq > ? ORDER BY seq LIMIT ?",
-                arguments: [Int64(clamping: since), limit + 1])
-            let page = rows.prefix(limit)
-            let latest = try UInt64(Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0)
-            let cursor: UInt64 = page.last.map { UInt64($0["seq"] as Int64) } ?? since
-            var json = "{\"records\":["
-            json.reserveCapacity(page.count * 1024)
-            for (index, row) in page.enumerated() {
-                if index > 0 { json += "," }
-                json += row["state"] as String
+            let since = Int64(clamping: since)
+            // Both streams in scope, merged by sequence: shared records, the office's own, and its evictions.
+            var scope = ""
+            var arguments: StatementArguments = [since]
+            switch principal.role {
+            case .admin, .viewer: break
+            case .office:
+                scope = "AND (office IS NULL OR office = ?)"
+                arguments += [principal.office ?? ""]
+            case .translator:
+                scope = "AND office IS NULL"
             }
-            json += "],\"cursor\":\(cursor),\"more\":\(rows.count > limit),\"latest\":\(latest)}"
-            return PullPage(json: json, count: page.count, cursor: cursor)
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT seq, state FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?",
+                arguments: arguments + [limit + 1])
+            let evictions =
+                principal.role == .office
+                ? try Row.fetchAll(
+                    db, sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
+                    arguments: [since, principal.office ?? "", limit + 1]) : []
+            var changes = (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
+                + evictions.map { (seq: $0["seq"] as Int64, state: nil, evicted: $0["record_id"] as String?) })
+                .sorted { $0.seq < $1.seq }
+            let more = changes.count > limit
+            changes = Array(changes.prefix(limit))
+            let latest = try UInt64(Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0)
+            let cursor: UInt64 = changes.last.map { UInt64($0.seq) } ?? UInt64(since)
+            var json = "{\"records\":["
+            json.reserveCapacity(changes.count * 1024)
+            var first = true
+            for change in changes {
+                guard let state = change.state else { continue }
+                if !first { json += "," }
+                json += state
+                first = false
+            }
+            let evicted = changes.compactMap(\.evicted)
+            json += "],\"evicted\":\(try WireJSON.string(evicted))"
+            json += ",\"cursor\":\(cursor),\"more\":\(more),\"latest\":\(latest)}"
+            return PullPage(json: json, count: changes.count, cursor: cursor)
         }
     }
 
@@ -147,16 +200,27 @@ public final class SQLiteSyncStore: SyncStore {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
-    private static func store(_ state: RecordState, in db: Database) throws {
+    private static func fetch(_ id: String, in db: Database) throws -> RecordState? {
+        try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id])
+            .map { try JSONDecoder().decode(RecordState.self, from: Data($0.utf8)) }
+    }
+
+    /// Stores a record with the next sequence. When an office-scoped record changes office, the office it
+    /// left gets an eviction at the same sequence.
+    private static func store(_ state: RecordState, previous: RecordState?, schema: Schema, in db: Database) throws {
         let json = try WireJSON.string(state)
+        let office = state.scopeOffice(schema: schema)
+        let seq = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) + 1 FROM record") ?? 1)
         try db.execute(
             sql: """
-                INSERT INTO record(id, collection, seq, state)
-                VALUES (?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM record), ?)
-                ON CONFLICT(id) DO UPDATE SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM record),
-                    state = excluded.state
+                INSERT INTO record(id, collection, seq, state, office) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office
                 """,
-            arguments: [state.id, state.collection, json])
+            arguments: [state.id, state.collection, seq, json, office])
+        if let left = previous?.scopeOffice(schema: schema), left != office {
+            try db.execute(
+                sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, state.id, left])
+        }
     }
 }
 

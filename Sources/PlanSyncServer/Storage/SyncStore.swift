@@ -8,21 +8,35 @@ public protocol SyncStore: Sendable {
     /// The server's stable id, chosen when its data folder was created.
     func serverID() async throws -> ReplicaID
 
-    /// Joins each pushed record into the stored one, in one transaction. `authorize` sees the stored state
-    /// and the joined state and throws to refuse the whole batch; nothing is stored then.
+    /// Joins each pushed record into the stored one, in one transaction. `decide` sees the stored state, the
+    /// joined state and a lookup of other stored records; it says what to do with the record, or throws to
+    /// refuse the whole batch — nothing is stored then.
     func push(
         _ records: [RecordState],
-        authorize: @Sendable (_ stored: RecordState?, _ joined: RecordState) throws -> Void
+        decide: @Sendable (_ stored: RecordState?, _ joined: RecordState, _ lookup: (String) throws -> RecordState?)
+            throws -> PushDecision
     ) async throws -> PushResponse
 
-    /// The records changed after sequence `since`, oldest first, at most `limit`, as a JSON response body.
-    func pull(since: UInt64, limit: Int) async throws -> PullPage
+    /// The changes after sequence `since` that `principal` receives, oldest first, at most `limit`, as a JSON
+    /// response body: the records in its scope, and the ids of records that left its scope.
+    func pull(since: UInt64, limit: Int, for principal: Principal) async throws -> PullPage
 
     /// The token holder whose token hashes to `hash`, unless it was revoked.
     func principal(tokenHash: String) async throws -> Principal?
 
     func createToken(_ principal: Principal, hash: String) async throws
     func revokeToken(name: String) async throws -> Bool
+}
+
+/// What the server does with one pushed record.
+public enum PushDecision: Sendable {
+    /// Store the joined state.
+    case store
+    /// Store nothing: the record is no longer the pusher's to hold (it left its scope). The pusher drops it.
+    case evict
+    /// Store `held` (an office's edit of an approved report, kept for the central team) instead of the join,
+    /// and send the stored record to the pusher again, so it returns to the approved state.
+    case hold(RecordState)
 }
 
 /// A page of changes, already encoded: the stored JSON of each record is copied, not re-encoded.

@@ -1,0 +1,55 @@
+import Foundation
+import PlanSyncCore
+
+/// What the server does with each record of a push, by the pusher's role: store it, refuse the batch (403),
+/// drop it because it left the pusher's scope, or hold an office's edit of an approved report.
+struct PushPolicy: Sendable {
+    let principal: Principal
+    let pusher: ReplicaID
+    let server: ReplicaID
+    let schema: Schema
+
+    func decide(
+        stored: RecordState?, joined: RecordState, incoming: RecordState, lookup: (String) throws -> RecordState?
+    ) throws -> PushDecision {
+        // A report that moved to another office is no longer this office's to write or hold.
+        if principal.role == .office, let owner = stored?.scopeOffice(schema: schema), owner != principal.office {
+            return .evict
+        }
+        for target in joined.targetsChanged(from: stored).sorted(by: { "\($0)" < "\($1)" }) {
+            let reason =
+                stored.flatMap { principal.refusal(of: target, on: $0, schema: schema) }
+                ?? principal.refusal(of: target, on: joined, schema: schema)
+            if let reason { throw APIError.forbidden("\(joined.id): \(reason)") }
+        }
+        if principal.role == .office, let governing = Approval.id(governing: stored ?? joined, schema: schema),
+            Approval.isApproved(try lookup(governing), schema: schema)
+        {
+            return .hold(try held(stored: stored, joined: joined, incoming: incoming))
+        }
+        return .store
+    }
+
+    /// The record that keeps an office's edit of an approved report for the central team: what the office
+    /// proposed for each field it changed. Its id is fixed by the edit's dot, so a replayed push holds it once.
+    private func held(stored: RecordState?, joined: RecordState, incoming: RecordState) throws -> RecordState {
+        var changes: [String: String] = [:]
+        for target in joined.targetsChanged(from: stored) {
+            if case .field(let name) = target { changes[name] = incoming.value(of: name, schema: schema)?.text ?? "" }
+        }
+        let report = stored ?? joined
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let new = NewRecord(
+            id: "\(report.id)/held/\(pusher.rawValue)-\(incoming.context[pusher])", collection: "held",
+            values: [
+                .init("report", report.id), .init("office", report.value(of: "office", schema: schema)?.text ?? ""),
+                .init("period", report.value(of: "period", schema: schema)?.text ?? ""),
+                .init("changes", String(decoding: try encoder.encode(changes), as: UTF8.self)),
+                .init("proposed_by", principal.name), .init("outcome", "pending"),
+            ])
+        var clock = HybridLogicalClock(replica: server)
+        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        return try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: principal.name) }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import GRDB
+import PlanSyncTestSupport
+import Testing
+
+/// Field reports with the real binaries: scoped replication, the approval lock, held edits.
+@Suite("Reports, scope and approval", .serialized)
+struct ReportTests {
+    static let activity = "iasc-protection-policy/A.2"
+
+    /// The report ids a replica's SQLite file holds, read straight from the file.
+    static func reportIDs(in path: String) throws -> Set<String> {
+        let queue = try DatabaseQueue(path: path)
+        return Set(try queue.read { try String.fetchAll($0, sql: "SELECT id FROM record WHERE collection = 'report'") })
+    }
+
+    @Test func twoOfficesReportOfflineAndEachHoldsOnlyItsOwn() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        let kabul = try cluster.replica("kabul", role: "office", office: "AFG")
+        let erbil = try cluster.replica("erbil", role: "office", office: "IRQ")
+        let translator = try cluster.replica("t", role: "translator", language: "fr")
+        for replica in [central, kabul, erbil, translator] { try cluster.sync(replica) }
+
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q1",
+            "--status", "on-track", "--text", "Two webinars held", "--indicator", "sessions=2"))
+        try expectSuccess(cluster.plansync(
+            erbil, "report", "add", "--activity", Self.activity, "--office", "IRQ", "--period", "2017-Q1",
+            "--status", "delayed", "--text", "تأجلت الجلسات", "--lang", "ar", "--indicator", "sessions=0"))
+        let foreign = try cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "IRQ", "--period", "2017-Q1",
+            "--status", "completed")
+        #expect(foreign.status != 0 && foreign.stderr.contains("refused"), "\(foreign)")
+
+        for replica in [kabul, erbil, central, kabul, erbil, translator] { try cluster.sync(replica) }
+        #expect(try Self.reportIDs(in: kabul) == ["\(Self.activity)/report/AFG/2017-Q1"])
+        #expect(try Self.reportIDs(in: erbil) == ["\(Self.activity)/report/IRQ/2017-Q1"])
+        #expect(try Self.reportIDs(in: translator).isEmpty)
+        #expect(try Self.reportIDs(in: central).count == 2)
+
+        let list = try json(cluster.plansync(central, "report", "list", "--period", "2017-Q1", "--json").stdout)
+            as! [[String: Any]]
+        #expect(Set(list.compactMap { $0["office"] as? String }) == ["AFG", "IRQ"])
+        #expect(try cluster.dump(central).contains("\"collection\" : \"report\""))
+    }
+
+    @Test func oneOfficeOnTwoDevicesKeepsBothNarratives() throws {
+        let cluster = try Cluster()
+        let laptop = try cluster.replica("kabul-laptop", role: "office", office: "AFG")
+        let phone = try cluster.replica("kabul-phone", role: "office", office: "AFG")
+        let central = try cluster.replica("central")
+        for replica in [laptop, phone, central] { try cluster.sync(replica) }
+        for (replica, text) in [(laptop, "Briefed the HCT on 3 May"), (phone, "HCT briefing done, notes to follow")] {
+            try expectSuccess(cluster.plansync(
+                replica, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-05",
+                "--status", "on-track", "--text", text))
+        }
+        for replica in [laptop, phone, central, laptop] { try cluster.sync(replica) }
+        let conflicts = try json(cluster.plansync(central, "conflicts", "--json").stdout) as! [[String: Any]]
+        let narrative = conflicts.first { $0["field"] as? String == "narrative" }
+        #expect(Set(narrative?["candidates"] as? [String] ?? []) == ["Briefed the HCT on 3 May", "HCT briefing done, notes to follow"])
+        #expect(try cluster.dump(laptop).contains("HCT briefing done"))
+    }
+
+    @Test func anEditMadeOfflineAfterApprovalIsHeldNotApplied() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        let kabul = try cluster.replica("kabul", role: "office", office: "AFG")
+        for replica in [central, kabul] { try cluster.sync(replica) }
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q2",
+            "--status", "on-track", "--indicator", "sessions=4"))
+        try cluster.sync(kabul)
+        try cluster.sync(central)
+        // Kabul edits offline; meanwhile the central team approves the period.
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q2",
+            "--status", "completed", "--indicator", "sessions=9"))
+        try expectSuccess(cluster.plansync(central, "report", "approve", "--office", "AFG", "--period", "2017-Q2"))
+        try cluster.sync(central)
+        let synced = try cluster.plansync(kabul, "sync")
+        try expectSuccess(synced)
+        try cluster.sync(central)
+
+        let id = "\(Self.activity)/report/AFG/2017-Q2"
+        for replica in [central, kabul] {
+            let report = try WalkthroughTests.record(id, in: cluster.dump(replica))
+            let fields = report["fields"] as! [String: Any]
+            #expect(fields["status"] as? String == "on-track", "an approved number moved")
+            #expect(fields["indicators"] as? [String] == ["sessions=4"])
+        }
+        let conflicts = try json(cluster.plansync(central, "conflicts", "--json").stdout) as! [[String: Any]]
+        let held = conflicts.filter { $0["held"] != nil }
+        #expect(held.contains { $0["field"] as? String == "status" && ($0["candidates"] as? [String]) == ["on-track", "completed"] })
+        // Now read-only for the office.
+        let refused = try cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q2",
+            "--status", "delayed")
+        #expect(refused.status != 0 && refused.stderr.contains("approved"), "\(refused)")
+
+        // The central team accepts it: the office's numbers apply, everywhere.
+        let heldID = try #require(held.first?["held"] as? String)
+        try expectSuccess(cluster.plansync(central, "report", "accept", heldID))
+        for replica in [central, kabul] { try cluster.sync(replica) }
+        let accepted = try WalkthroughTests.record(id, in: cluster.dump(kabul))
+        #expect((accepted["fields"] as! [String: Any])["status"] as? String == "completed")
+        #expect(try cluster.dump(kabul) == cluster.dump(kabul))
+        #expect((try json(cluster.plansync(central, "conflicts", "--json").stdout) as! [[String: Any]])
+            .filter { $0["held"] != nil }.isEmpty)
+    }
+
+    @Test func aReportMovedToAnotherOfficeLeavesTheFirstAndAnUnsyncedEditIsSetAside() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        let kabul = try cluster.replica("kabul", role: "office", office: "AFG")
+        for replica in [central, kabul] { try cluster.sync(replica) }
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017",
+            "--status", "on-track"))
+        try cluster.sync(kabul)
+        try cluster.sync(central)
+        let id = "\(Self.activity)/report/AFG/2017"
+        // The central team moves the report to Pakistan while Kabul edits it offline.
+        try expectSuccess(cluster.plansync(central, "set", id, "office", "PAK"))
+        try cluster.sync(central)
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017",
+            "--status", "delayed", "--text", "Typed offline in Kabul"))
+        try expectSuccess(cluster.plansync(kabul, "sync"))
+        #expect(try Self.reportIDs(in: kabul).isEmpty, "the report left Kabul's replica")
+        let queue = try DatabaseQueue(path: kabul)
+        let kept = try queue.read {
+            try String.fetchOne($0, sql: "SELECT state FROM set_aside WHERE record_id = ?", arguments: [id])
+        }
+        #expect(kept?.contains("Typed offline in Kabul") == true, "the unsynced edit was discarded")
+        #expect(try cluster.plansync(kabul, "status").stdout.contains("set aside: 1"))
+    }
+}
