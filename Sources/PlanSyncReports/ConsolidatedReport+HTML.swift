@@ -71,7 +71,7 @@ struct HTMLReport {
         }
         return """
             <table class="approvals"><caption>\(label(.approval))</caption>
-            <thead><tr><th>\(label(.office))</th><th>\(label(.approval))</th><th>\(label(.reportedBy))</th>\
+            <thead><tr><th>\(label(.office))</th><th>\(label(.approval))</th><th>\(label(.decidedBy))</th>\
             <th>\(label(.date))</th></tr></thead>
             <tbody>\(rows.joined())</tbody></table>
             """
@@ -109,7 +109,12 @@ struct HTMLReport {
     }
 
     private func reportRow(_ report: OfficeReport) -> String {
-        let reporter = [report.reportedBy, report.reportedAt].compactMap { $0 }.map { HTMLText.isolate($0) }
+        let reporter =
+            [
+                report.reportedBy.map { HTMLText.isolate($0) },
+                report.reportedAt.map { HTMLText.isolate($0, className: "when") },
+            ]
+            .compactMap { $0 }
         return "<tr><td class=\"office\">\(HTMLText.isolate(report.office))<br>\(approvalBadge(report.approved))</td>"
             + "<td>\(HTMLText.status(report.status, strings: strings))</td>"
             + "<td>\(indicators(report.indicators))</td><td class=\"narrative\">\(narrative(report))</td>"
@@ -142,7 +147,8 @@ struct HTMLReport {
         }
         if let translation = report.translation {
             let stale = translation.stale ? " " + HTMLText.marker(strings[.stale]) : ""
-            html += "<div class=\"translation\"><span class=\"label\">\(label(.translation)) "
+            html +=
+                "<div class=\"translation\"><span class=\"label\">\(label(.translation)) "
                 + "(\(HTMLText.escape(strings.languageName(translation.language))))</span>\(stale)"
                 + "<p dir=\"auto\" lang=\"\(HTMLText.escape(translation.language))\">"
                 + "\(HTMLText.escapeLines(translation.text))</p></div>"

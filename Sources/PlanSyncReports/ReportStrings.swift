@@ -10,7 +10,7 @@ public struct ReportStrings: Sendable {
     public enum Label: String, CaseIterable, Sendable {
         case title, plan, period, section, activity, relatedActivity, office, status, indicators, narrative
         case translation, reportedBy, date, totals, total, summary, approval, approved, notApproved
-        case heldEdits, report, changes, proposedBy, noReports, noHeldEdits, chartTitle, stale, untranslated
+        case decidedBy, heldEdits, report, changes, proposedBy, noReports, noHeldEdits, chartTitle, stale, untranslated
         case concurrentValues, conflictingVersions, noStatus, original
     }
 
@@ -48,7 +48,7 @@ extension ReportStrings {
             .activity: "Activity", .relatedActivity: "Related activity", .office: "Office", .status: "Status",
             .indicators: "Indicators", .narrative: "Narrative", .translation: "Translation",
             .reportedBy: "Reported by", .date: "Date", .totals: "Totals", .total: "Total", .summary: "Summary",
-            .approval: "Approval", .approved: "Approved", .notApproved: "Not approved",
+            .approval: "Approval", .approved: "Approved", .notApproved: "Not approved", .decidedBy: "Decided by",
             .heldEdits: "Edits awaiting the central team", .report: "Report", .changes: "Changes",
             .proposedBy: "Proposed by", .noReports: "No reports for this period",
             .noHeldEdits: "No edits are waiting.", .chartTitle: "Status by section and office",
@@ -61,7 +61,8 @@ extension ReportStrings {
             .relatedActivity: "نشاط ذو صلة", .office: "المكتب", .status: "الحالة", .indicators: "المؤشرات",
             .narrative: "السرد", .translation: "الترجمة", .reportedBy: "مقدّم التقرير", .date: "التاريخ",
             .totals: "المجاميع", .total: "المجموع", .summary: "الملخص", .approval: "الاعتماد",
-            .approved: "معتمد", .notApproved: "غير معتمد", .heldEdits: "تعديلات بانتظار الفريق المركزي",
+            .approved: "معتمد", .notApproved: "غير معتمد", .decidedBy: "صاحب القرار",
+            .heldEdits: "تعديلات بانتظار الفريق المركزي",
             .report: "التقرير", .changes: "التغييرات", .proposedBy: "اقترحه",
             .noReports: "لا توجد تقارير لهذه الفترة", .noHeldEdits: "لا توجد تعديلات معلقة.",
             .chartTitle: "الحالة حسب القسم والمكتب", .stale: "ترجمة قديمة",
@@ -73,7 +74,7 @@ extension ReportStrings {
             .activity: "Activité", .relatedActivity: "Activité connexe", .office: "Bureau", .status: "Statut",
             .indicators: "Indicateurs", .narrative: "Compte rendu", .translation: "Traduction",
             .reportedBy: "Rapporté par", .date: "Date", .totals: "Totaux", .total: "Total", .summary: "Synthèse",
-            .approval: "Approbation", .approved: "Approuvé", .notApproved: "Non approuvé",
+            .approval: "Approbation", .approved: "Approuvé", .notApproved: "Non approuvé", .decidedBy: "Décidé par",
             .heldEdits: "Modifications en attente de l’équipe centrale", .report: "Rapport",
             .changes: "Modifications", .proposedBy: "Proposé par", .noReports: "Aucun rapport pour cette période",
             .noHeldEdits: "Aucune modification en attente.", .chartTitle: "Statut par section et par bureau",
@@ -86,7 +87,7 @@ extension ReportStrings {
             .activity: "Actividad", .relatedActivity: "Actividad relacionada", .office: "Oficina",
             .status: "Estado", .indicators: "Indicadores", .narrative: "Narrativa", .translation: "Traducción",
             .reportedBy: "Informado por", .date: "Fecha", .totals: "Totales", .total: "Total", .summary: "Resumen",
-            .approval: "Aprobación", .approved: "Aprobado", .notApproved: "No aprobado",
+            .approval: "Aprobación", .approved: "Aprobado", .notApproved: "No aprobado", .decidedBy: "Decidido por",
             .heldEdits: "Cambios pendientes del equipo central", .report: "Informe", .changes: "Cambios",
             .proposedBy: "Propuesto por", .noReports: "No hay informes para este período",
             .noHeldEdits: "No hay cambios pendientes.", .chartTitle: "Estado por sección y oficina",

@@ -28,7 +28,7 @@ enum ReportStylesheet {
         th { background: var(--head); font-weight: 600; }
         .number { text-align: end; font-variant-numeric: tabular-nums; }
         tr.sum th, tr.sum td { background: var(--head); }
-        td.office { white-space: nowrap; }
+        td.office, .when { white-space: nowrap; }
         td.narrative { width: 42%; }
         td.narrative p { margin: 2px 0 6px; }
         .translation { border-inline-start: 3px solid var(--line); padding-inline-start: 8px; margin-top: 6px; }

@@ -71,7 +71,8 @@ struct ConsolidationTests {
 
     @Test func concurrentNarrativesAndIndicatorValuesAreAllShown() throws {
         var fixture = try ReportFixture()
-        let id = try fixture.report("C.1", office: "CAF", status: "delayed", narrative: "Reportée.", language: "fr",
+        let id = try fixture.report(
+            "C.1", office: "CAF", status: "delayed", narrative: "Reportée.", language: "fr",
             indicators: ["missions=0"])
         try fixture.concurrently(
             id, .set(field: "narrative", value: "Reportée à janvier."), .set(field: "narrative", value: "Annulée."))
@@ -144,7 +145,8 @@ struct ConsolidationTests {
         #expect {
             try ConsolidatedReport.build(records: records, plan: "no-such-plan", period: "2017")
         } throws: { error in
-            "\(error)" == "no plan 'no-such-plan' in this replica (plans: iasc-aap-psea-workplan, iasc-protection-policy)"
+            "\(error)"
+                == "no plan 'no-such-plan' in this replica (plans: iasc-aap-psea-workplan, iasc-protection-policy)"
         }
         for period in ["2017-Q5", "2017-13", "17", "2017-3", ""] {
             #expect(throws: ReportError.self) {

@@ -145,7 +145,8 @@ extension ReportFixture {
             colombia, .set(field: "indicators", value: "sessions=4"), .set(field: "indicators", value: "sessions=5"))
         try fixture.report("A.2", office: "AFG", status: "completed", indicators: ["sessions=5"])
         try fixture.report("B.1", office: "AFG", status: "not-started")
-        try fixture.report("B.1/2", office: "SYR", status: "on-track", narrative: "بدأ العمل مع الفريق العامل.",
+        try fixture.report(
+            "B.1/2", office: "SYR", status: "on-track", narrative: "بدأ العمل مع الفريق العامل.",
             language: "ar")
         let car = try fixture.report(
             "C.1", office: "CAF", status: "delayed", narrative: "Mission d’appui reportée.", language: "fr")
