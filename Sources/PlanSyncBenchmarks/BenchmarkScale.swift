@@ -13,7 +13,7 @@ public enum BenchmarkScale: String, CaseIterable, Codable, Sendable {
         case .full:
             BenchmarkSizes(
                 initialRecords: 100_000, offlineEdits: 10_000, replicas: 100, editsPerReplica: 100,
-                roundsPerReplica: 10, sharedRecords: 500, noOpRepetitions: 30, mergeDocuments: 5_000,
+                roundsPerReplica: 10, sharedRecords: 300, noOpRepetitions: 10, mergeDocuments: 5_000,
                 mergeRepetitions: 3)
         }
     }
@@ -32,7 +32,7 @@ public struct BenchmarkSizes: Codable, Sendable {
     public var roundsPerReplica: Int
     /// Generated records the concurrent replicas share and edit.
     public var sharedRecords: Int
-    /// Timed no-op syncs (after warm-up), of which the median is reported.
+    /// Timed no-op syncs (after two warm-up syncs), of which the median is reported.
     public var noOpRepetitions: Int
     /// Documents in the merge workload, and how many times it is repeated (the best run is reported).
     public var mergeDocuments: Int

@@ -60,18 +60,19 @@ extension Replica {
     // MARK: - Storage
 
     static func fetchState(_ id: String, in db: Database) throws -> RecordState? {
-        try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id]).map(decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id]).map(decode)
     }
 
     static func store(_ state: RecordState, in db: Database) throws {
         let json = try WireJSON.string(state)
-        try db.execute(
+        // Cached statements: a pulled page stores hundreds of records in one transaction.
+        try db.cachedStatement(
             sql: """
                 INSERT INTO record(id, collection, title, deleted, state) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET collection = excluded.collection, title = excluded.title,
                     deleted = excluded.deleted, state = excluded.state
-                """,
-            arguments: [state.id, state.collection, state.title(), state.isDeleted, json])
+                """
+        ).execute(arguments: [state.id, state.collection, state.title(), state.isDeleted, json])
     }
 
     static func decode(_ json: String) throws -> RecordState {
@@ -147,12 +148,12 @@ struct LocalWrites {
     mutating func queue(_ state: RecordState, in db: Database) throws {
         try Replica.store(state, in: db)
         revision += 1
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO outbox(record_id, revision, queued_at) VALUES (?, ?, ?)
                 ON CONFLICT(record_id) DO UPDATE SET revision = excluded.revision
-                """,
-            arguments: [state.id, revision, queuedAt])
+                """
+        ).execute(arguments: [state.id, revision, queuedAt])
     }
 
     func finish(in db: Database) throws {

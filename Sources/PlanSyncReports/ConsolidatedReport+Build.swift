@@ -1,3 +1,4 @@
+import Foundation
 import PlanSyncCore
 
 extension ConsolidatedReport {
@@ -20,14 +21,14 @@ extension ConsolidatedReport {
             throw .unknownPlan(plan, known: plans.map(\.id).sorted())
         }
         let localizer = Localizer(language: language)
-        let inPeriod = live.filter { $0.period == period }
+        let inPeriod = live.filter { $0.reportingPeriod == period }
         let approvals = approvalsByOffice(inPeriod)
         let reports = Dictionary(grouping: inPeriod.filter { $0.collection == "report" }, by: \.reportedActivity)
         let related = Dictionary(grouping: live.filter { $0.collection == "related" }) {
-            $0.string("activity") ?? ""
+            $0.nonBlank("activity") ?? ""
         }
         let activities = Dictionary(grouping: live.filter { $0.collection == "activity" }) {
-            $0.string("section") ?? ""
+            $0.nonBlank("section") ?? ""
         }
 
         func item(_ record: RecordState, kind: WorkItem.Kind) -> WorkItem {
@@ -35,11 +36,11 @@ extension ConsolidatedReport {
                 .map { officeReport($0, activity: record.id, language: language, approvals: approvals) }
                 .sorted { ($0.office, $0.id) < ($1.office, $1.id) }
             return WorkItem(
-                id: record.id, code: record.string("code") ?? record.id, title: localizer.text(record, "title"),
+                id: record.id, code: record.nonBlank("code") ?? record.id, title: localizer.text(record, "title"),
                 kind: kind, reports: officeReports)
         }
 
-        let sections = live.filter { $0.collection == "section" && $0.string("plan") == plan }
+        let sections = live.filter { $0.collection == "section" && $0.nonBlank("plan") == plan }
             .sorted(by: RecordState.inPlanOrder)
             .map { section in
                 let blocks = (activities[section.id] ?? []).sorted(by: RecordState.inPlanOrder).map { activity in
@@ -50,12 +51,14 @@ extension ConsolidatedReport {
                             .filter { !$0.reports.isEmpty })
                 }
                 return SectionBlock(
-                    id: section.id, code: section.string("code") ?? section.id, title: localizer.text(section, "title"),
+                    id: section.id, code: section.nonBlank("code") ?? section.id,
+                    title: localizer.text(section, "title"),
                     activities: blocks,
                     totals: StatusTotals(reports: blocks.flatMap { $0.items.flatMap(\.reports) }))
             }
         let allReports = sections.flatMap { $0.activities.flatMap { $0.items.flatMap(\.reports) } }
-        let held = heldEdits(inPeriod, plan: plan)
+        let byID = Dictionary(live.map { ($0.id, $0) }) { first, _ in first }
+        let held = heldEdits(inPeriod, plan: plan, reports: byID)
         let offices = Set(allReports.map(\.office)).union(held.map(\.office)).sorted().map {
             approvals[$0] ?? OfficeApproval(office: $0, approved: false)
         }
@@ -67,14 +70,14 @@ extension ConsolidatedReport {
     private static func officeReport(
         _ record: RecordState, activity: String, language: String, approvals: [String: OfficeApproval]
     ) -> OfficeReport {
-        let office = record.string("office") ?? record.idSegment(fromEnd: 1)
-        let narrativeLanguage = record.string("language") ?? "en"
+        let office = record.nonBlank("office") ?? record.idSegment(fromEnd: 1)
+        let narrativeLanguage = record.nonBlank("language") ?? "en"
         let conflict = record.conflict(of: "narrative")
-        let narratives = conflict.isEmpty ? [record.string("narrative")].compactMap { $0 } : conflict
+        let narratives = conflict.isEmpty ? [record.nonBlank("narrative")].compactMap { $0 } : conflict
         var translation: NarrativeTranslation?
         if language != narrativeLanguage, !narratives.isEmpty,
             let view = record.translation(of: "narrative", language: language), view.status != .untranslated,
-            !view.text.isBlank
+            !view.text.isAllWhitespace
         {
             translation = NarrativeTranslation(
                 language: language, text: view.text, status: view.status, stale: view.stale)
@@ -82,35 +85,48 @@ extension ConsolidatedReport {
         let indicators: [String] =
             if case .list(let elements) = record.value(of: "indicators") { elements } else { [] }
         return OfficeReport(
-            id: record.id, activity: activity, office: office, status: record.string("status"),
+            id: record.id, activity: activity, office: office, status: record.nonBlank("status"),
             indicatorElements: indicators, narratives: narratives, narrativeLanguage: narrativeLanguage,
-            translation: translation, reportedBy: record.string("reported_by"),
-            reportedAt: record.string("reported_at"), approved: approvals[office]?.approved ?? false)
+            translation: translation, reportedBy: record.nonBlank("reported_by"),
+            reportedAt: record.nonBlank("reported_at"), approved: approvals[office]?.approved ?? false)
     }
 
     private static func approvalsByOffice(_ records: [RecordState]) -> [String: OfficeApproval] {
         var approvals: [String: OfficeApproval] = [:]
         for record in records where record.collection == "approval" {
-            guard let office = record.string("office") else { continue }
+            guard let office = record.nonBlank("office") else { continue }
             approvals[office] = OfficeApproval(
-                office: office, approved: record.string("state") == "approved", by: record.string("by"),
-                at: record.string("at"))
+                office: office, approved: record.nonBlank("state") == "approved", by: record.nonBlank("by"),
+                at: record.nonBlank("at"))
         }
         return approvals
     }
 
     /// Held edits still pending whose report belongs to the plan. An edit with no outcome yet is pending.
-    private static func heldEdits(_ records: [RecordState], plan: String) -> [HeldEdit] {
-        records.filter { $0.collection == "held" && ($0.string("outcome") ?? "pending") == "pending" }
+    private static func heldEdits(_ records: [RecordState], plan: String, reports: [String: RecordState])
+        -> [HeldEdit]
+    {
+        records.filter { $0.collection == "held" && ($0.nonBlank("outcome") ?? "pending") == "pending" }
             .compactMap { record -> HeldEdit? in
-                let report = record.string("report") ?? ""
+                let report = record.nonBlank("report") ?? ""
                 guard RecordID.plan(of: report) == plan else { return nil }
                 return HeldEdit(
-                    id: record.id, report: report,
-                    office: record.string("office") ?? "", changes: record.string("changes") ?? "",
-                    proposedBy: record.string("proposed_by"))
+                    id: record.id, report: report, office: record.nonBlank("office") ?? "",
+                    changes: fieldChanges(record.nonBlank("changes") ?? "", current: reports[report]),
+                    proposedBy: record.nonBlank("proposed_by"))
             }
             .sorted { ($0.office, $0.report, $0.id) < ($1.office, $1.report, $1.id) }
+    }
+
+    /// A held edit's changes are a JSON object, field → proposed value. Anything else is shown as written,
+    /// because a held edit the central team cannot read must still be seen.
+    private static func fieldChanges(_ text: String, current report: RecordState?) -> [FieldChange] {
+        guard let proposed = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
+            return text.isAllWhitespace ? [] : [FieldChange(field: "", current: nil, proposed: text)]
+        }
+        let order = Schema.planSync.collection("report")?.fields.map(\.name) ?? []
+        return proposed.keys.sorted { (order.firstIndex(of: $0) ?? .max, $0) < (order.firstIndex(of: $1) ?? .max, $1) }
+            .map { FieldChange(field: $0, current: report?.nonBlank($0), proposed: proposed[$0] ?? "") }
     }
 }
 
@@ -123,7 +139,7 @@ struct Localizer {
         guard language != "en" else { return LocalizedText(text: english, language: "en") }
         // An `untranslated` entry holds no translator's work, so it counts as missing.
         if let translation = record.translation(of: field, language: language), translation.status != .untranslated,
-            !translation.text.isBlank
+            !translation.text.isAllWhitespace
         {
             return LocalizedText(text: translation.text, language: language, isStale: translation.stale)
         }
@@ -133,8 +149,8 @@ struct Localizer {
 
 extension RecordState {
     /// A register field's provisional value, or nil when it is missing or blank.
-    func string(_ field: String) -> String? {
-        guard let value = value(of: field), !value.text.isBlank else { return nil }
+    func nonBlank(_ field: String) -> String? {
+        guard let value = value(of: field), !value.text.isAllWhitespace else { return nil }
         return value.text
     }
 
@@ -145,13 +161,13 @@ extension RecordState {
     }
 
     /// The period a report, approval or held edit is for: its `period` field, or the id's last segment.
-    var period: Period? {
-        Period(string("period") ?? idSegment(fromEnd: 0))
+    var reportingPeriod: Period? {
+        Period(nonBlank("period") ?? idSegment(fromEnd: 0))
     }
 
     /// The activity a report is on: its `activity` field, or the part of its id before `/report/`.
     var reportedActivity: String {
-        if let activity = string("activity") { return activity }
+        if let activity = nonBlank("activity") { return activity }
         let segments = id.split(separator: "/", omittingEmptySubsequences: false)
         guard let marker = segments.lastIndex(of: "report") else { return "" }
         return segments[..<marker].joined(separator: "/")
@@ -159,12 +175,12 @@ extension RecordState {
 
     /// Sections and activities in the plan's order: by `position`, then code, then id.
     static func inPlanOrder(_ lhs: RecordState, _ rhs: RecordState) -> Bool {
-        let left = (Int(lhs.string("position") ?? "") ?? .max, lhs.string("code") ?? "", lhs.id)
-        let right = (Int(rhs.string("position") ?? "") ?? .max, rhs.string("code") ?? "", rhs.id)
+        let left = (Int(lhs.nonBlank("position") ?? "") ?? .max, lhs.nonBlank("code") ?? "", lhs.id)
+        let right = (Int(rhs.nonBlank("position") ?? "") ?? .max, rhs.nonBlank("code") ?? "", rhs.id)
         return left < right
     }
 }
 
 extension String {
-    var isBlank: Bool { allSatisfy(\.isWhitespace) }
+    var isAllWhitespace: Bool { allSatisfy(\.isWhitespace) }
 }

@@ -16,7 +16,8 @@ extension ConsolidatedReport {
     /// line break is quoted with its quotes doubled.
     ///
     /// Titles are in the report language; status and language are codes (`on-track`, `ar`), `approved` is
-    /// `yes` or `no`. A stale translation is prefixed `[stale] `.
+    /// `yes` or `no`. A stale translation is prefixed `[stale] `; concurrent narratives share their cell,
+    /// separated by `csvNarrativeSeparator`.
     public var csv: String {
         var lines = [CSVFormat.row(Self.csvColumns)]
         for section in sections {
@@ -34,7 +35,8 @@ extension ConsolidatedReport {
         return [
             plan, section.title.text, item.code, item.title.text, report.office, period.description,
             report.status ?? "", report.indicatorElements.joined(separator: "; "),
-            report.narratives.joined(separator: Self.csvNarrativeSeparator), report.narrativeLanguage, translation,
+            report.narratives.joined(separator: Self.csvNarrativeSeparator),
+            report.narratives.isEmpty ? "" : report.narrativeLanguage, translation,
             report.reportedBy ?? "", report.reportedAt ?? "", report.approved ? "yes" : "no",
         ]
     }

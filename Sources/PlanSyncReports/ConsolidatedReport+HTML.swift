@@ -194,8 +194,17 @@ struct HTMLReport {
 
     private func heldRow(_ edit: HeldEdit) -> String {
         "<tr><td>\(HTMLText.isolate(edit.report))</td><td>\(HTMLText.isolate(edit.office))</td>"
-            + "<td><p dir=\"auto\">\(HTMLText.escapeLines(edit.changes))</p></td>"
+            + "<td>\(changes(edit.changes))</td>"
             + "<td>\(optional(edit.proposedBy))</td></tr>"
+    }
+
+    private func changes(_ changes: [FieldChange]) -> String {
+        let items = changes.map { change in
+            let field = change.field.isEmpty ? "" : HTMLText.isolate(change.field) + ": "
+            let current = change.current.map { "<bdi>\(HTMLText.escapeLines($0))</bdi> → " } ?? ""
+            return "<li>\(field)\(current)<bdi>\(HTMLText.escapeLines(change.proposed))</bdi></li>"
+        }
+        return "<ul class=\"changes\">\(items.joined())</ul>"
     }
 
     // MARK: - Small pieces

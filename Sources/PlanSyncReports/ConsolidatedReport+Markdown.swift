@@ -24,7 +24,7 @@ struct MarkdownReport {
             blocks.append(
                 table(
                     [strings[.office], strings[.approval]],
-                    report.offices.map { ["`\($0.office)`", approval($0.approved)] }))
+                    report.offices.map { ["`\($0.office)`", text(approval($0.approved))] }, raw: true))
             blocks.append(totals(report.totals))
         }
         for section in report.sections { blocks += self.section(section) }
@@ -55,7 +55,8 @@ struct MarkdownReport {
     }
 
     private func indicators(_ report: OfficeReport) -> String {
-        report.indicators.map { indicator in
+        guard !report.indicators.isEmpty else { return "—" }
+        return report.indicators.map { indicator in
             let values = indicator.values.map(text).joined(separator: " / ")
             let note = indicator.isConcurrent ? " (\(text(strings[.concurrentValues])))" : ""
             return "\(text(indicator.name))=\(values)\(note)"
@@ -97,7 +98,11 @@ struct MarkdownReport {
         guard !report.heldEdits.isEmpty else { return "_\(text(strings[.noHeldEdits]))_" }
         return report.heldEdits.map { edit in
             let by = edit.proposedBy.map { ", \(text(strings[.proposedBy])): \(text($0))" } ?? ""
-            return "- `\(edit.report)` (`\(edit.office)`\(by)): \(text(edit.changes.flattened))"
+            let changes = edit.changes.map { change in
+                let field = change.field.isEmpty ? "" : text(change.field) + ": "
+                return field + (change.current.map { text($0) + " → " } ?? "") + text(change.proposed)
+            }
+            return "- `\(edit.report)` (`\(edit.office)`\(by)): \(changes.joined(separator: "; "))"
         }.joined(separator: "\n")
     }
 

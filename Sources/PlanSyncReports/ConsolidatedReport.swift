@@ -99,6 +99,7 @@ public struct ActivityBlock: Hashable, Sendable {
 
 /// A key activity or a related activity, and every office's report on it for the period.
 public struct WorkItem: Hashable, Sendable {
+    /// Whether the item is one of a section's key activities or one of a key activity's related activities.
     public enum Kind: String, Hashable, Sendable {
         case keyActivity = "activity"
         case related

@@ -114,14 +114,30 @@ public struct HeldEdit: Hashable, Sendable {
     public var id: String
     public var report: String
     public var office: String
-    public var changes: String
+    /// What the office proposed, field by field, in the report's field order.
+    public var changes: [FieldChange]
     public var proposedBy: String?
 
-    public init(id: String, report: String, office: String, changes: String, proposedBy: String?) {
+    public init(id: String, report: String, office: String, changes: [FieldChange], proposedBy: String?) {
         self.id = id
         self.report = report
         self.office = office
         self.changes = changes
         self.proposedBy = proposedBy
+    }
+}
+
+/// One field of a held edit: the value the report has now and the one the office proposed.
+public struct FieldChange: Hashable, Sendable {
+    /// The field's name; empty when the held edit's changes could not be read field by field, and `proposed`
+    /// then holds them as written.
+    public var field: String
+    public var current: String?
+    public var proposed: String
+
+    public init(field: String, current: String?, proposed: String) {
+        self.field = field
+        self.current = current
+        self.proposed = proposed
     }
 }

@@ -32,11 +32,11 @@ enum ReportStylesheet {
         td.narrative { width: 42%; }
         td.narrative p { margin: 2px 0 6px; }
         .translation { border-inline-start: 3px solid var(--line); padding-inline-start: 8px; margin-top: 6px; }
-        ul.indicators { margin: 0; padding-inline-start: 16px; }
+        ul.indicators, ul.changes { margin: 0; padding-inline-start: 16px; }
         .status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; \
         white-space: nowrap; font-size: 12px; color: var(--ink); background: \(StatusPalette.unset.tint); }
         .badge { font-size: 12px; white-space: nowrap; }
-        .badge.approved { color: #1a7f37; font-weight: 600; }
+        .badge.approved { color: #116329; font-weight: 600; }
         .badge.open { color: var(--muted); }
         figure.chart { margin: 8px 0 18px; }
         figure.chart figcaption { font-weight: 600; margin-bottom: 4px; }

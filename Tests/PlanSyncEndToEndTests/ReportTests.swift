@@ -43,6 +43,28 @@ struct ReportTests {
             as! [[String: Any]]
         #expect(Set(list.compactMap { $0["office"] as? String }) == ["AFG", "IRQ"])
         #expect(try cluster.dump(central).contains("\"collection\" : \"report\""))
+
+        // The central team's consolidated report shows both offices.
+        let csv = cluster.directory.file("q1.csv")
+        try expectSuccess(cluster.plansync(
+            central, "report", "build", "--plan", "iasc-protection-policy", "--period", "2017-Q1", "--format", "csv",
+            "--output", csv))
+        let parsed = try runTool(
+            "python3",
+            ["-c", "import csv,sys; rows=list(csv.DictReader(open(sys.argv[1], encoding='utf-8-sig'))); "
+                + "print(sorted((r['office'], r['status']) for r in rows if r['office']))", csv])
+        #expect(parsed.stdout.contains("[('AFG', 'on-track'), ('IRQ', 'delayed')]"), "\(parsed)")
+        let html = cluster.directory.file("q1.html")
+        try expectSuccess(cluster.plansync(
+            central, "report", "build", "--plan", "iasc-protection-policy", "--period", "2017-Q1", "--format", "html",
+            "--output", html, "--lang", "ar"))
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("dir=\"rtl\"") && page.contains("<svg"))
+        #expect(page.contains("تأجلت الجلسات") && page.contains("Two webinars held"))
+        let missing = try cluster.plansync(
+            central, "report", "build", "--plan", "no-such-plan", "--period", "2017-Q1", "--format", "md",
+            "--output", cluster.directory.file("x.md"))
+        #expect(missing.status != 0 && !FileManager.default.fileExists(atPath: cluster.directory.file("x.md")))
     }
 
     @Test func oneOfficeOnTwoDevicesKeepsBothNarratives() throws {

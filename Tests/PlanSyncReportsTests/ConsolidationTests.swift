@@ -129,15 +129,31 @@ struct ConsolidationTests {
         try fixture.approval(office: "AFG")
         try fixture.approval(office: "SYR", state: "open")
         try fixture.approval(office: "AFG", period: "2017-Q3")
-        try fixture.held(report: afghanistan, office: "AFG", changes: "status: completed")
+        try fixture.held(report: afghanistan, office: "AFG", changes: #"{"reported_by":"amina","status":"completed"}"#)
         try fixture.held(report: afghanistan, office: "SYR", changes: "dismissed one", outcome: "dismissed")
         try fixture.held(report: afghanistan, office: "COL", period: "2017-Q3", changes: "other period")
         let report = try fixture.build()
         #expect(report.offices.map(\.office) == ["AFG", "SYR"])
         #expect(report.offices.map(\.approved) == [true, false])
         #expect(report.reports.map(\.approved) == [true, false])
-        #expect(report.heldEdits.map(\.changes) == ["status: completed"])
+        #expect(
+            report.heldEdits.map(\.changes) == [
+                [
+                    FieldChange(field: "status", current: "on-track", proposed: "completed"),
+                    FieldChange(field: "reported_by", current: "officer", proposed: "amina"),
+                ]
+            ])
         #expect(report.heldEdits.first?.report == afghanistan)
+    }
+
+    @Test func heldChangesThatAreNotFieldByFieldAreShownAsWritten() throws {
+        var fixture = try ReportFixture()
+        let id = try fixture.report("A.1", office: "AFG", status: "on-track")
+        try fixture.held(report: id, office: "AFG", changes: "status → completed")
+        #expect(
+            try fixture.build().heldEdits.map(\.changes) == [
+                [FieldChange(field: "", current: nil, proposed: "status → completed")]
+            ])
     }
 
     @Test func anUnknownPlanABadPeriodOrLanguageIsOneClearError() throws {

@@ -160,7 +160,7 @@ extension ReportFixture {
         try fixture.approval(office: "AFG")
         try fixture.approval(office: "COL", state: "open")
         try fixture.held(
-            report: reportID("A.1", "AFG", "2017-Q4"), office: "AFG", changes: "status: on-track → completed")
+            report: reportID("A.1", "AFG", "2017-Q4"), office: "AFG", changes: #"{"status":"completed"}"#)
         return fixture
     }
 }

@@ -26,8 +26,19 @@ public struct CommandResult: Sendable, CustomStringConvertible {
 /// Runs a built binary to completion.
 @discardableResult
 public func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    try runProcess(URL(fileURLWithPath: Binaries.path(binary)), arguments, environment: environment)
+}
+
+/// Runs a tool from the PATH (xmllint, python3) to completion.
+public func runTool(_ tool: String, _ arguments: [String]) throws -> CommandResult {
+    try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
+}
+
+private func runProcess(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws
+    -> CommandResult
+{
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Binaries.path(binary))
+    process.executableURL = executable
     process.arguments = arguments
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     let out = Pipe()
@@ -37,20 +48,19 @@ public func run(_ binary: String, _ arguments: [String], environment: [String: S
     process.standardInput = FileHandle.nullDevice
     try process.run()
     // Read both pipes to the end before waiting, so a large output cannot block the child.
-    let collected = Mutex<(Data, Data)>((Data(), Data()))
+    let collected = Mutex<Data>(Data())
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
         let data = out.fileHandleForReading.readDataToEndOfFile()
-        collected.withLock { $0.0 = data }
+        collected.withLock { $0 = data }
         group.leave()
     }
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
     process.waitUntilExit()
-    let outData = collected.withLock { $0.0 }
     return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        status: process.terminationStatus, stdout: String(decoding: collected.withLock { $0 }, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
@@ -138,21 +148,3 @@ public final class ServerProcess: Sendable {
     }
 }
 
-/// Runs a tool from the PATH (xmllint, python3) to completion.
-public func runTool(_ tool: String, _ arguments: [String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-        stderr: String(decoding: errData, as: UTF8.self))
-}

@@ -93,7 +93,7 @@ enum OfflineWork {
     ) async throws -> ScenarioResult {
         log.step("no-op sync: \(repetitions) syncs with nothing to do")
         let session = SyncSession(replica: replica, transport: direct)
-        for _ in 0..<3 { _ = try await session.run() }
+        for _ in 0..<2 { _ = try await session.run() }
         var milliseconds: [Double] = []
         var roundTrips = 0
         for _ in 0..<repetitions {
@@ -118,7 +118,7 @@ enum OfflineWork {
                     note: "\(wire.up) B up, \(wire.down) B down, HTTP headers included"),
                 Figure(
                     "time", milliseconds.quantile(0.5), "ms",
-                    note: "median of \(repetitions) after 3 warm-up syncs; p99 "
+                    note: "median of \(repetitions) after 2 warm-up syncs; p99 "
                         + "\(BenchmarkReport.format(milliseconds.quantile(0.99))) ms"),
             ],
             details: [

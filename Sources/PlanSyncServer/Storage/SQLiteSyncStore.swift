@@ -201,7 +201,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     private static func fetch(_ id: String, in db: Database) throws -> RecordState? {
-        try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [id])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id])
             .map { try JSONDecoder().decode(RecordState.self, from: Data($0.utf8)) }
     }
 
@@ -210,13 +210,13 @@ public final class SQLiteSyncStore: SyncStore {
     private static func store(_ state: RecordState, previous: RecordState?, schema: Schema, in db: Database) throws {
         let json = try WireJSON.string(state)
         let office = state.scopeOffice(schema: schema)
-        let seq = (try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) + 1 FROM record") ?? 1)
-        try db.execute(
+        let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
+        try db.cachedStatement(
             sql: """
                 INSERT INTO record(id, collection, seq, state, office) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office
-                """,
-            arguments: [state.id, state.collection, seq, json, office])
+                """
+        ).execute(arguments: [state.id, state.collection, seq, json, office])
         if let left = previous?.scopeOffice(schema: schema), left != office {
             try db.execute(
                 sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, state.id, left])
