@@ -13,7 +13,7 @@ public enum BenchmarkScale: String, CaseIterable, Codable, Sendable {
         case .full:
             BenchmarkSizes(
                 initialRecords: 100_000, offlineEdits: 10_000, replicas: 100, editsPerReplica: 100,
-                roundsPerReplica: 10, sharedRecords: 300, noOpRepetitions: 10, mergeDocuments: 5_000,
+                roundsPerReplica: 5, sharedRecords: 300, noOpRepetitions: 7, mergeDocuments: 5_000,
                 mergeRepetitions: 3)
         }
     }

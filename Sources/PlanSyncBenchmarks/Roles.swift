@@ -30,6 +30,11 @@ public enum BenchmarkRoles {
         try await SyncOnce.run(replica: replica, server: server, token: token)
     }
 
+    /// `plansync-bench offices`: replicas `first..<first + count` of a many-replicas run (see `ManyReplicas`).
+    public static func offices(plan: String, first: Int, count: Int) async throws {
+        try await Offices.run(plan: plan, first: first, count: count)
+    }
+
     /// `plansync-bench edit-offline`: makes `edits` offline edits (the offline-push mix), one per generated
     /// record, a hundred per transaction; prints how long they took.
     public static func editOffline(replica path: String, edits: Int) async throws {

@@ -7,7 +7,7 @@ struct PlanSyncBench: AsyncParsableCommand {
         commandName: "plansync-bench",
         abstract: "Measure how fast PlanSync syncs, each figure beside a baseline run on the same machine.",
         discussion: "Run it in a release build: swift run -c release plansync-bench --scale full",
-        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self],
+        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self, Offices.self],
         defaultSubcommand: Run.self)
 }
 
@@ -77,5 +77,18 @@ struct EditOffline: AsyncParsableCommand {
 
     func run() async throws {
         try await BenchmarkRoles.editOffline(replica: replica, edits: edits)
+    }
+}
+
+struct Offices: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A group of field offices of a many-replicas run (started by the run itself).", shouldDisplay: false)
+
+    @Option var plan: String
+    @Option var first: Int
+    @Option var count: Int
+
+    func run() async throws {
+        try await BenchmarkRoles.offices(plan: plan, first: first, count: count)
     }
 }

@@ -62,6 +62,9 @@ final class LoopbackServer: Sendable {
     @discardableResult
     func resetPeakMemory() -> Bool { ProcessMemory.resetPeak(pid: pid) }
 
+    /// CPU seconds the server process has used so far.
+    var cpuSeconds: Double? { ProcessCPU.seconds(pid: pid) }
+
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
