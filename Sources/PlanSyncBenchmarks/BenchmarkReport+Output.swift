@@ -75,3 +75,8 @@ extension BenchmarkReport {
         return value < 0 ? "-" + result : result
     }
 }
+
+extension Double {
+    /// The number as the report prints it (`BenchmarkReport.format`).
+    var shown: String { BenchmarkReport.format(self) }
+}

@@ -47,7 +47,7 @@ public enum BenchmarkRoles {
                 try await replica.edit(Array(all[start..<min(start + 100, all.count)]))
             }
         }
-        print("\(all.count) edits in \(BenchmarkReport.format(seconds)) s")
+        print("\(all.count) edits in \(seconds.shown) s")
     }
 }
 

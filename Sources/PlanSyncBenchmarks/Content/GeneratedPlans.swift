@@ -51,13 +51,17 @@ struct GeneratedPlans: Sendable {
             Value("plan", plan),
             Value("title", english.text(between: 60...140, using: &random)),
             Value("examples", english.text(between: 300...600, using: &random)),
-            Value("time_frame", ["Sep–Dec 2017", "Q4 2017", "ongoing", "by end of October"].randomElement(using: &random)!),
+            Value(
+                "time_frame",
+                ["Sep–Dec 2017", "Q4 2017", "ongoing", "by end of October"].randomElement(using: &random)!),
             // About half the activities carry a comment, as in the bundled plans.
             Value("comment", Bool.random(using: &random) ? english.text(between: 300...600, using: &random) : ""),
             Value("focal_points", Self.pick(Self.focalPoints, 1...3, using: &random)),
-            Value("indicators", (0..<Int.random(in: 1...2, using: &random)).map { _ in
-                english.text(between: 50...110, using: &random)
-            }.joined(separator: "\n")),
+            Value(
+                "indicators",
+                (0..<Int.random(in: 1...2, using: &random)).map { _ in
+                    english.text(between: 50...110, using: &random)
+                }.joined(separator: "\n")),
         ]
         let record: NewRecord
         let index = position % perGroup
@@ -70,7 +74,8 @@ struct GeneratedPlans: Sendable {
         } else {
             values += [
                 Value("activity", activityID), Value("code", "\(activityCode)/\(index)"),
-                Value("position", String(index)), Value("priority", ["yes", "no", "status-quo"].randomElement(using: &random)!),
+                Value("position", String(index)),
+                Value("priority", ["yes", "no", "status-quo"].randomElement(using: &random)!),
                 Value("organisations", Self.pick(Self.organisations, 1...2, using: &random)),
                 Value("status", ProgressStatus.values.randomElement(using: &random)!),
             ]

@@ -35,22 +35,23 @@ struct Prose: Sendable {
             focal points in each field office review referral pathways for survivors translate key messages train
             staff on codes of conduct share analysis of risks with authorities donors and local organisations ensure
             that women girls older persons and persons with disabilities are consulted before decisions monitor
-            indicators quarterly update the workplan after each mission and publish findings in Arabic French Spanish
-            complaints are handled confidentially within thirty days and lessons learned inform the next cycle of
-            planning budgeting and coordination across sectors including shelter health education food security
-            water sanitation camp management logistics early recovery and mine action in line with the policy
+            indicators quarterly update the workplan after each mission and publish findings in Arabic French
+            Spanish complaints are handled confidentially within thirty days and lessons learned inform the next
+            cycle of planning budgeting and coordination across sectors including shelter health education food
+            security water sanitation camp management logistics early recovery and mine action in line with the
+            policy
             """.split(whereSeparator: \.isWhitespace).map(String.init))
 
     static let french = Prose(
         words: """
-            la protection des personnes affectées et de leurs droits guide chaque activité du plan de réponse
-            les équipes de pays coordonnateurs humanitaires groupes sectoriels agences partenaires rendent compte
-            des progrès sur les engagements redevabilité envers les populations prévention de l'exploitation et des
-            abus sexuels mécanismes de retour d'information communautaire points focaux bureau de terrain examinent
-            les voies de référencement pour les survivantes traduisent messages clés forment le personnel au code
-            de conduite partagent analyse des risques avec autorités bailleurs organisations locales veillent à ce
-            que femmes filles personnes âgées handicapées soient consultées avant décisions suivent indicateurs
-            chaque trimestre mettent à jour plan de travail après chaque mission publient résultats
+            la protection des personnes affectées et de leurs droits guide chaque activité du plan de réponse les
+            équipes de pays coordonnateurs humanitaires groupes sectoriels agences partenaires rendent compte des
+            progrès sur les engagements redevabilité envers les populations prévention de l'exploitation et des abus
+            sexuels mécanismes de retour d'information communautaire points focaux bureau de terrain examinent les
+            voies de référencement pour les survivantes traduisent messages clés forment le personnel au code de
+            conduite partagent analyse des risques avec autorités bailleurs organisations locales veillent à ce que
+            femmes filles personnes âgées handicapées soient consultées avant décisions suivent indicateurs chaque
+            trimestre mettent à jour plan de travail après chaque mission publient résultats
             """.split(whereSeparator: \.isWhitespace).map(String.init))
 
     static let spanish = Prose(
@@ -68,10 +69,10 @@ struct Prose: Sendable {
         words: """
             حماية السكان المتضررين وحقوقهم توجه كل نشاط في خطة الاستجابة الأفرقة القطرية منسقو الشؤون الإنسانية
             المجموعات القطاعية الوكالات الشركاء يقدمون تقارير عن التقدم في الالتزامات المساءلة أمام السكان منع
-            الاستغلال والانتهاك الجنسيين آليات التغذية الراجعة المجتمعية جهات الاتصال في كل مكتب ميداني تراجع
-            مسارات الإحالة للناجيات تترجم الرسائل الرئيسية تدرب الموظفين على مدونة السلوك تشارك تحليل المخاطر مع
-            السلطات والمانحين والمنظمات المحلية تضمن استشارة النساء والفتيات وكبار السن والأشخاص ذوي الإعاقة قبل
-            اتخاذ القرارات ترصد المؤشرات كل ثلاثة أشهر وتحدث خطة العمل بعد كل بعثة
+            الاستغلال والانتهاك الجنسيين آليات التغذية الراجعة المجتمعية جهات الاتصال في كل مكتب ميداني تراجع مسارات
+            الإحالة للناجيات تترجم الرسائل الرئيسية تدرب الموظفين على مدونة السلوك تشارك تحليل المخاطر مع السلطات
+            والمانحين والمنظمات المحلية تضمن استشارة النساء والفتيات وكبار السن والأشخاص ذوي الإعاقة قبل اتخاذ
+            القرارات ترصد المؤشرات كل ثلاثة أشهر وتحدث خطة العمل بعد كل بعثة
             """.split(whereSeparator: \.isWhitespace).map(String.init))
 
     /// The prose of a translation language.

@@ -6,7 +6,9 @@ import PlanSyncReplica
 /// A new replica's first sync of a server holding many records, in a child process of its own so that its
 /// peak memory is the client's alone; beside it, the same rows inserted into a fresh SQLite file.
 enum InitialSync {
-    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws -> [ScenarioResult] {
+    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws
+        -> [ScenarioResult]
+    {
         let data = try ServerData(directory: try workspace.folder("initial-data"))
         let token = try await data.token(for: Principal(name: "new-laptop", role: .admin))
         var plans = GeneratedPlans(plan: "bench-initial", seed: 1, now: Replica.wallClock())
@@ -49,9 +51,9 @@ enum InitialSync {
                     "records pulled per second", records / pulled.seconds, "records/s",
                     baseline: Baseline("raw SQLite insert", records / baselineSeconds, "records/s"),
                     ratio: ratio, ratioMeaning: "baseline time", target: "≤ 4× baseline time", met: ratio <= 4,
-                    note: "\(Int(records)) records in \(BenchmarkReport.format(pulled.seconds)) s, "
-                        + "\(pulled.roundTrips) round trip(s), \(BenchmarkReport.format(Double(wire.down) / 1e6)) MB "
-                        + "down the wire; raw insert \(BenchmarkReport.format(baselineSeconds)) s (best of 2)"),
+                    note: "\(Int(records)) records in \(pulled.seconds.shown) s, "
+                        + "\(pulled.roundTrips) round trip(s), \((Double(wire.down) / 1e6).shown) MB "
+                        + "down the wire; raw insert \(baselineSeconds.shown) s (best of 2)"),
                 Figure("bytes on the wire per record", Double(wire.total) / records, "B/record"),
             ],
             details: [

@@ -14,7 +14,9 @@ enum MergePeer {
         ])
     }
 
-    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws -> [ScenarioResult] {
+    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws
+        -> [ScenarioResult]
+    {
         log.step("merge peer: \(sizes.mergeDocuments) documents of concurrent map updates, core and Loro")
         let workload = MergeWorkload(documents: sizes.mergeDocuments, repetitions: sizes.mergeRepetitions, seed: 7)
         let core = try coreJoins(workload)
@@ -33,18 +35,21 @@ enum MergePeer {
                     Figure(
                         "core join, in memory", coreRate, "updates/s", baseline: baseline,
                         ratio: peerRate.map { coreRate / $0 }, ratioMeaning: peerRate == nil ? nil : "Loro throughput",
-                        note: "\(workload.documents.count) documents × \(workload.fields) fields, \(workload.updatesPerSide) "
-                            + "concurrent updates a side; best of \(workload.repetitions); Loro imports the other side's "
-                            + "update bytes (decoding included)"),
+                        note: "\(workload.documents.count) documents × \(workload.fields) fields, "
+                            + "\(workload.updatesPerSide) concurrent updates a side; best of \(workload.repetitions); "
+                            + "Loro imports the other side's update bytes (decoding included)"),
                     Figure(
                         "core JSON decode + join", decodingRate, "updates/s", baseline: baseline,
-                        ratio: peerRate.map { decodingRate / $0 }, ratioMeaning: peerRate == nil ? nil : "Loro throughput",
+                        ratio: peerRate.map { decodingRate / $0 },
+                        ratioMeaning: peerRate == nil ? nil : "Loro throughput",
                         note: "the other side's record decoded from its stored JSON, then joined: the server's path"),
                 ],
                 details: [
-                    "documents": Double(workload.documents.count), "updates": updates, "coreJoinSeconds": core.joinSeconds,
+                    "documents": Double(workload.documents.count), "updates": updates,
+                    "coreJoinSeconds": core.joinSeconds,
                     "coreDecodeAndJoinSeconds": core.decodeAndJoinSeconds, "loroSeconds": peer.seconds ?? -1,
-                    "coreBytesPerMerge": Double(core.bytesPerDocument), "loroBytesPerMerge": peer.bytesPerDocument ?? -1,
+                    "coreBytesPerMerge": Double(core.bytesPerDocument),
+                    "loroBytesPerMerge": peer.bytesPerDocument ?? -1,
                 ])
         ]
     }
@@ -60,8 +65,10 @@ enum MergePeer {
         let schema = schema(fields: workload.fields)
         let origin = ReplicaID("00000000000000a0")
         let sides = (a: ReplicaID("00000000000000a1"), b: ReplicaID("00000000000000a2"))
-        var clocks = (origin: HybridLogicalClock(replica: origin), a: HybridLogicalClock(replica: sides.a),
-            b: HybridLogicalClock(replica: sides.b))
+        var clocks = (
+            origin: HybridLogicalClock(replica: origin), a: HybridLogicalClock(replica: sides.a),
+            b: HybridLogicalClock(replica: sides.b)
+        )
         var pairs: [(RecordState, RecordState)] = []
         var encoded: [Data] = []
         for (index, updates) in workload.documents.enumerated() {

@@ -6,7 +6,9 @@ import PlanSyncReplica
 /// One replica that works offline and then syncs: many queued edits pushed in one sync, a sync with nothing
 /// to do, and the wire cost of a single edit. One server, one replica, three scenarios.
 enum OfflineWork {
-    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws -> [ScenarioResult] {
+    static func run(_ sizes: BenchmarkSizes, in workspace: Workspace, log: BenchmarkLog) async throws
+        -> [ScenarioResult]
+    {
         let data = try ServerData(directory: try workspace.folder("offline-data"))
         let token = try await data.token(for: Principal(name: "central-team", role: .admin))
         var plans = GeneratedPlans(plan: "bench-offline", seed: 2, now: Replica.wallClock())
@@ -26,7 +28,8 @@ enum OfflineWork {
 
         return [
             try await offlinePush(replica, ids: ids, transport: direct, log: log),
-            try await noOpSync(replica, direct: direct, counted: counted, proxy: proxy, repetitions: sizes.noOpRepetitions, log: log),
+            try await noOpSync(
+                replica, direct: direct, counted: counted, proxy: proxy, repetitions: sizes.noOpRepetitions, log: log),
             try await bytesPerEdit(replica, id: ids[ids.count / 2], counted: counted, proxy: proxy, log: log),
         ]
     }
@@ -59,10 +62,12 @@ enum OfflineWork {
             figures: [
                 Figure(
                     "queued edits synced per second", rate, "edits/s", target: "≥ 20,000 edits/s", met: rate >= 20_000,
-                    note: "\(edits.count) edits on \(report.pushed) records in \(BenchmarkReport.format(seconds)) s and "
-                        + "\(report.roundTrips) round trips: the push \(BenchmarkReport.format(pushSeconds)) s, then the "
-                        + "pull that brings the \(report.pulled) records back \(BenchmarkReport.format(seconds - pushSeconds)) s"),
-                Figure("offline edits made per second", Double(edits.count) / editSeconds, "edits/s",
+                    note: "\(edits.count) edits on \(report.pushed) records in \(seconds.shown) s and "
+                        + "\(report.roundTrips) round trips: the push \(pushSeconds.shown) s, then the pull that "
+                        + "brings the \(report.pulled) records back and the conflict count "
+                        + "\((seconds - pushSeconds).shown) s"),
+                Figure(
+                    "offline edits made per second", Double(edits.count) / editSeconds, "edits/s",
                     note: "100 edits per transaction, before the sync; not part of the figure above"),
             ],
             details: [
@@ -119,7 +124,7 @@ enum OfflineWork {
                 Figure(
                     "time", milliseconds.quantile(0.5), "ms",
                     note: "median of \(repetitions) after 2 warm-up syncs; p99 "
-                        + "\(BenchmarkReport.format(milliseconds.quantile(0.99))) ms"),
+                        + "\(milliseconds.quantile(0.99).shown) ms"),
             ],
             details: [
                 "roundTrips": Double(roundTrips), "bytesUp": Double(wire.up), "bytesDown": Double(wire.down),
@@ -155,7 +160,9 @@ enum OfflineWork {
                     target: "≤ 1.5 × gzip + 300 B = \(Int(allowance)) B", met: Double(wire.total) <= allowance,
                     note: "\(wire.up) B up (push), \(wire.down) B down (the pull that returns it); "
                         + "\(report.roundTrips) round trips; the record's JSON is \(stored) B"),
-                Figure("bytes up, one edit", Double(wire.up), "B", baseline: Baseline("gzip of the value", Double(gzipped), "B"),
+                Figure(
+                    "bytes up, one edit", Double(wire.up), "B",
+                    baseline: Baseline("gzip of the value", Double(gzipped), "B"),
                     ratio: Double(wire.up) / Double(gzipped), ratioMeaning: "gzip(value)"),
             ],
             details: [
@@ -169,7 +176,8 @@ enum OfflineWork {
 /// The gzip size of some bytes, as `gzip -6 -n` (the default level, no name or time stamp) writes them.
 enum Gzip {
     static func size(of data: Data) async throws -> Int {
-        let result = try await ChildProcess.run("/usr/bin/env", ["gzip", "-6", "-n", "-c"], input: data, timeout: .seconds(30))
+        let result = try await ChildProcess.run(
+            "/usr/bin/env", ["gzip", "-6", "-n", "-c"], input: data, timeout: .seconds(30))
         guard result.succeeded else { throw BenchmarkError("gzip failed: \(result.stderr)") }
         return result.stdout.count
     }

@@ -63,6 +63,10 @@ struct SyncMetadata {
         (try? WireJSON.encode(context).count) ?? 0
     }
 
+    private func perRecord(_ bytes: Int) -> String {
+        (Double(bytes) / Double(max(1, records))).shown
+    }
+
     func result(fileBytes: Int) -> ScenarioResult {
         let percent = Double(causalBytes) / Double(max(1, valueBytes)) * 100
         let sample = sampledEvery > 1 ? "one record in \(sampledEvery) (\(records) records)" : "\(records) records"
@@ -72,9 +76,8 @@ struct SyncMetadata {
                 Figure(
                     "causal metadata / value bytes", percent, "%", target: "≤ 30 %", met: percent <= 30,
                     note: "\(sample) of the initial-sync replica: contexts, dots and timestamps "
-                        + "\(BenchmarkReport.format(Double(causalBytes) / Double(max(1, records)))) B/record, values "
-                        + "\(BenchmarkReport.format(Double(valueBytes) / Double(max(1, records)))) B/record; "
-                        + "stored JSON \(BenchmarkReport.format(Double(stateBytes) / Double(max(1, records)))) B/record"),
+                        + "\(perRecord(causalBytes)) B/record, values \(perRecord(valueBytes)) B/record; "
+                        + "stored JSON \(perRecord(stateBytes)) B/record"),
                 Figure(
                     "replica file / value bytes", Double(fileBytes) / (Double(valueBytes) * Double(sampledEvery)),
                     "×", note: "the whole SQLite file (JSON keys, source hashes, index and pages included)"),
