@@ -88,9 +88,17 @@ extension Replica {
         }
     }
 
-    /// How many fields are in conflict.
+    /// How many fields are in conflict. Streams the records one at a time rather than loading them all: it runs
+    /// at the end of every sync, and a first sync holds the whole plan history.
     public func conflictCount() async throws -> Int {
-        try await conflicts().count
+        try await pool.read { db in
+            var count = 0
+            let states = try String.fetchCursor(db, sql: "SELECT state FROM record")
+            while let json = try states.next() {
+                count += try Self.decode(json).conflictedFields(schema: self.schema).count
+            }
+            return count
+        }
     }
 }
 
