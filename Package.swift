@@ -38,8 +38,8 @@ let package = Package(
         // The bundled plans, as structured data, and the function that turns them into records.
         .target(
             name: "PlanSyncContent",
-            dependencies: ["PlanSyncCore", "PlanSyncTranslation", "PlanSyncTranslations", "SwiftCSV"],
-            resources: [.copy("Plans")],
+            dependencies: ["PlanSyncCore", "PlanSyncMaterials", "PlanSyncTranslation", "PlanSyncTranslations", "SwiftCSV"],
+            resources: [.copy("Plans"), .copy("Materials")],
             swiftSettings: upcoming
         ),
         // The ar/fr/es translations of the bundled plans, as XLIFF 1.2 files shipped with the product.
@@ -50,10 +50,17 @@ let package = Package(
             resources: [.copy("ar"), .copy("fr"), .copy("es")],
             swiftSettings: upcoming
         ),
-        // The central team's consolidated report: one picture per plan and period, as HTML, CSV or Markdown. No I/O.
+        // Supporting materials: Markdown bodies as ordered segments, their alignment across versions, and
+        // their rendering in a language. No I/O.
+        .target(
+            name: "PlanSyncMaterials",
+            dependencies: ["PlanSyncCore"],
+            swiftSettings: upcoming
+        ),
+        // The central team's consolidated report (HTML, CSV or Markdown) and materials as HTML. No I/O.
         .target(
             name: "PlanSyncReports",
-            dependencies: ["PlanSyncCore"],
+            dependencies: ["PlanSyncCore", "PlanSyncMaterials"],
             swiftSettings: upcoming
         ),
         // The translator's workflow: XLIFF 1.2 interchange, coverage, and quality checks. No I/O.
@@ -111,7 +118,7 @@ let package = Package(
             name: "plansync",
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncContent", "PlanSyncTranslation",
-                "PlanSyncReports",
+                "PlanSyncReports", "PlanSyncMaterials",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Client",
@@ -152,8 +159,13 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
+            name: "PlanSyncMaterialsTests",
+            dependencies: ["PlanSyncCore", "PlanSyncMaterials", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
             name: "PlanSyncReportsTests",
-            dependencies: ["PlanSyncCore", "PlanSyncReports", "PlanSyncContent", "PlanSyncTestSupport"],
+            dependencies: ["PlanSyncCore", "PlanSyncReports", "PlanSyncMaterials", "PlanSyncContent", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
         .testTarget(

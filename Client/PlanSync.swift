@@ -13,6 +13,7 @@ struct PlanSync: AsyncParsableCommand {
         subcommands: [
             Init.self, Sync.self, List.self, Show.self, SetField.self, Add.self, Remove.self, Translate.self,
             Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self, Report.self, PlanCommand.self,
+            MaterialCommand.self,
         ])
 
     /// Runs the command. A malformed command line prints the usage; every other error prints as one line,

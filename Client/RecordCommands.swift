@@ -81,13 +81,12 @@ struct Conflicts: AsyncParsableCommand {
     func run() async throws {
         let replica = try replica.open()
         var entries: [Entry] = []
-        let records = try await replica.records()
-        let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
+        let records = try await replica.recordsAwaitingDecisions()
         for record in records where record.collection == "held" && !record.isDeleted {
             let held = HeldEdit(record)
             guard held.pending else { continue }
             for (field, proposed) in held.changes.sorted(by: { $0.key < $1.key }) {
-                let current = byID[held.report]?.value(of: field)?.text ?? ""
+                let current = try await replica.record(held.report)?.value(of: field)?.text ?? ""
                 entries.append(
                     Entry(id: held.report, field: field, value: current, candidates: [current, proposed], held: record.id))
             }
@@ -97,14 +96,10 @@ struct Conflicts: AsyncParsableCommand {
                 let candidates = record.conflict(of: field, schema: replica.schema)
                 entries.append(Entry(id: record.id, field: field, value: candidates[0], candidates: candidates))
             }
-            for language in record.translations.keys.sorted() {
-                for field in record.translations[language, default: [:]].keys.sorted() {
-                    guard let view = record.translation(of: field, language: language, schema: replica.schema),
-                        view.candidates.count > 1
-                    else { continue }
-                    entries.append(
-                        Entry(id: record.id, field: field, language: language, value: view.text, candidates: view.candidates))
-                }
+            for (language, field) in record.conflictedTranslations(schema: replica.schema) {
+                guard let view = record.translation(of: field, language: language, schema: replica.schema) else { continue }
+                entries.append(
+                    Entry(id: record.id, field: field, language: language, value: view.text, candidates: view.candidates))
             }
         }
         if output.json { return try printJSON(entries) }

@@ -47,8 +47,10 @@ public struct HTTPTransport: SyncTransport {
         return try await send(request, as: PushResponse.self)
     }
 
-    public func pull(since: UInt64, limit: Int) async throws -> PullResponse {
-        try await send(HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)"), as: PullResponse.self)
+    public func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse {
+        try await send(
+            HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)"),
+            as: PullResponse.self)
     }
 
     private func send<T: Decodable>(_ request: HTTPClientRequest, as type: T.Type) async throws -> T {

@@ -72,17 +72,19 @@ public struct SyncSession: Sendable {
         var cursor = try await replica.cursor()
         let start = cursor
         while true {
-            let page = try await transport.pull(since: cursor, limit: pullPage)
+            let page = try await transport.pull(since: cursor, limit: pullPage, replica: identity.replica)
             report.roundTrips += 1
             report.applied += try await replica.apply(page)
             report.pulled += page.records.count
             report.dropped += page.evicted.count
+            let previous = cursor
             cursor = page.cursor
             progress(
                 SyncProgress(
                     phase: .pull, done: Int(clamping: cursor - min(start, cursor)),
                     total: Int(clamping: page.latest - min(start, page.latest))))
-            if !page.more || page.records.isEmpty { break }
+            // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
+            if !page.more || cursor <= previous { break }
         }
         report.cursor = cursor
         report.conflicts = try await replica.conflictCount()

@@ -4,7 +4,9 @@ import PlanSyncCore
 public protocol SyncTransport: Sendable {
     func session() async throws -> SessionInfo
     func push(_ request: PushRequest) async throws -> PushResponse
-    func pull(since: UInt64, limit: Int) async throws -> PullResponse
+    /// The changes after `since`; those whose stored state `replica` pushed itself are skipped by the server
+    /// (counted in the cursor, not sent).
+    func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse
 }
 
 /// Why a sync or a request to the server failed, in words a person can act on.

@@ -11,28 +11,58 @@ extension Replica {
 
     /// Makes several local edits in one transaction: all of them, or — when any is refused — none.
     public func edit(_ edits: [(id: String, edit: Edit)], now: UInt64 = Replica.wallClock()) async throws {
+        try await write(creating: [], editing: edits, now: now)
+    }
+
+    /// Creates records and edits others in one transaction (a material's new version: new segments, edited
+    /// and removed ones): everything, or — when any write is refused — nothing.
+    public func write(
+        creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)], now: UInt64 = Replica.wallClock()
+    ) async throws {
         try await pool.write { db in
-            var local = try LocalWrites(db, now: now)
-            for (id, edit) in edits {
-                guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
-                let principal = local.identity.principal
-                if let reason = principal.refusal(of: edit.target, on: state, schema: self.schema) {
-                    throw ReplicaError.refused(id, reason)
-                }
-                do throws(PlanSyncCore.RecordError) {
-                    try state.apply(edit, schema: self.schema, by: local.writer())
-                } catch {
-                    throw ReplicaError.invalid(error)
-                }
-                if let reason = try principal.refusal(of: edit.target, on: state, schema: self.schema)
-                    ?? ApprovalLock.refusal(of: state, by: principal, in: db)
-                {
-                    throw ReplicaError.refused(id, reason)
-                }
-                try local.queue(state, in: db)
-            }
+            var local = try LocalWrites(db, schema: self.schema, now: now)
+            for new in newRecords { try self.create(new, with: &local, in: db) }
+            for (id, edit) in edits { try self.apply(edit, to: id, with: &local, in: db) }
             try local.finish(in: db)
         }
+    }
+
+    private func apply(_ edit: Edit, to id: String, with local: inout LocalWrites, in db: Database) throws {
+        guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
+        let principal = local.identity.principal
+        if let reason = principal.refusal(of: edit.target, on: state, schema: schema) {
+            throw ReplicaError.refused(id, reason)
+        }
+        do throws(PlanSyncCore.RecordError) {
+            try state.apply(edit, schema: schema, by: local.writer())
+        } catch {
+            throw ReplicaError.invalid(error)
+        }
+        if let reason = try principal.refusal(of: edit.target, on: state, schema: schema)
+            ?? ApprovalLock.refusal(of: state, by: principal, in: db)
+        {
+            throw ReplicaError.refused(id, reason)
+        }
+        try local.queue(state, in: db)
+    }
+
+    private func create(_ new: NewRecord, with local: inout LocalWrites, in db: Database) throws {
+        guard try Self.fetchState(new.id, in: db) == nil else {
+            throw ReplicaError("\(new.id) exists already; nothing was changed")
+        }
+        let state: RecordState
+        do throws(PlanSyncCore.RecordError) {
+            state = try new.state(schema: schema) { local.writer() }
+        } catch {
+            throw ReplicaError.invalid(error)
+        }
+        let principal = local.identity.principal
+        if let reason = try principal.refusal(of: .lifecycle, on: state, schema: schema)
+            ?? ApprovalLock.refusal(of: state, by: principal, in: db)
+        {
+            throw ReplicaError.refused(new.id, reason)
+        }
+        try local.queue(state, in: db)
     }
 
     /// One record, or nil.
@@ -44,6 +74,17 @@ extension Replica {
     public func records() async throws -> [RecordState] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT state FROM record ORDER BY id").map(Self.decode)
+        }
+    }
+
+    /// The records whose id is `prefix` or starts with `prefix/` (a plan or material and what belongs to it),
+    /// sorted by id.
+    public func records(prefix: String) async throws -> [RecordState] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT state FROM record WHERE id = ? OR (id >= ? AND id < ?) ORDER BY id",
+                arguments: [prefix, prefix + "/", prefix + "0"]
+            ).map(Self.decode)
         }
     }
 
@@ -63,16 +104,23 @@ extension Replica {
         try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id]).map(decode)
     }
 
-    static func store(_ state: RecordState, in db: Database) throws {
-        let json = try WireJSON.string(state)
+    static func store(_ state: RecordState, in db: Database, schema: Schema) throws {
+        try store(state, json: try WireJSON.string(state), in: db, schema: schema)
+    }
+
+    /// Stores a state whose JSON is already at hand, with the columns kept beside it: its title, whether it
+    /// is deleted, and how many decisions it waits on (so counting conflicts never decodes every record).
+    static func store(_ state: RecordState, json: String, in db: Database, schema: Schema) throws {
         // Cached statements: a pulled page stores hundreds of records in one transaction.
         try db.cachedStatement(
             sql: """
-                INSERT INTO record(id, collection, title, deleted, state) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO record(id, collection, title, deleted, state, decisions) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET collection = excluded.collection, title = excluded.title,
-                    deleted = excluded.deleted, state = excluded.state
+                    deleted = excluded.deleted, state = excluded.state, decisions = excluded.decisions
                 """
-        ).execute(arguments: [state.id, state.collection, state.title(), state.isDeleted, json])
+        ).execute(arguments: [
+            state.id, state.collection, state.title(), state.isDeleted, json, state.openDecisions(schema: schema),
+        ])
     }
 
     static func decode(_ json: String) throws -> RecordState {
@@ -81,24 +129,17 @@ extension Replica {
 }
 
 extension Replica {
-    /// Every field in conflict, as (record, field) pairs sorted by record id then schema order.
-    public func conflicts() async throws -> [(record: RecordState, field: String)] {
-        try await records().flatMap { record in
-            record.conflictedFields(schema: schema).map { (record, $0) }
+    /// The records waiting on a person's decision (a conflict, or a held edit), sorted by id.
+    public func recordsAwaitingDecisions() async throws -> [RecordState] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM record WHERE decisions > 0 ORDER BY id").map(Self.decode)
         }
     }
 
-    /// How many fields are in conflict. Streams the records one at a time rather than loading them all: it runs
-    /// at the end of every sync, and a first sync holds the whole plan history.
+    /// How many decisions wait across the replica (`RecordState.openDecisions`), read from the column kept
+    /// beside each record: it runs at the end of every sync, and a first sync holds the whole plan history.
     public func conflictCount() async throws -> Int {
-        try await pool.read { db in
-            var count = 0
-            let states = try String.fetchCursor(db, sql: "SELECT state FROM record")
-            while let json = try states.next() {
-                count += try Self.decode(json).conflictedFields(schema: self.schema).count
-            }
-            return count
-        }
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT coalesce(sum(decisions), 0) FROM record") ?? 0 }
     }
 }
 
@@ -106,28 +147,7 @@ extension Replica {
     /// Creates records offline, all or nothing, in one transaction with their outbox entries. Refused whole
     /// when any id exists already, any value is invalid, or the token may not create records.
     public func create(_ newRecords: [NewRecord], now: UInt64 = Replica.wallClock()) async throws {
-        try await pool.write { db in
-            var local = try LocalWrites(db, now: now)
-            for new in newRecords {
-                guard try Self.fetchState(new.id, in: db) == nil else {
-                    throw ReplicaError("\(new.id) exists already; nothing was changed")
-                }
-                let state: RecordState
-                do throws(PlanSyncCore.RecordError) {
-                    state = try new.state(schema: self.schema) { local.writer() }
-                } catch {
-                    throw ReplicaError.invalid(error)
-                }
-                let principal = local.identity.principal
-                if let reason = try principal.refusal(of: .lifecycle, on: state, schema: self.schema)
-                    ?? ApprovalLock.refusal(of: state, by: principal, in: db)
-                {
-                    throw ReplicaError.refused(new.id, reason)
-                }
-                try local.queue(state, in: db)
-            }
-            try local.finish(in: db)
-        }
+        try await write(creating: newRecords, editing: [], now: now)
     }
 }
 
@@ -135,13 +155,15 @@ extension Replica {
 /// outbox revision counter. Every local write goes through it, so each stored state has its outbox entry.
 struct LocalWrites {
     let identity: ReplicaIdentity
+    let schema: Schema
     let now: UInt64
     var clock: HybridLogicalClock
     var revision: Int64
     let queuedAt = Date().ISO8601Format()
 
-    init(_ db: Database, now: UInt64) throws {
+    init(_ db: Database, schema: Schema, now: UInt64) throws {
         identity = try ReplicaIdentity(db)
+        self.schema = schema
         self.now = now
         clock = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
         revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
@@ -154,7 +176,7 @@ struct LocalWrites {
 
     /// Stores a locally written state and queues it for the next push.
     mutating func queue(_ state: RecordState, in db: Database) throws {
-        try Replica.store(state, in: db)
+        try Replica.store(state, in: db, schema: schema)
         revision += 1
         try db.cachedStatement(
             sql: """

@@ -58,7 +58,7 @@ extension Replica {
                 let local = try Self.fetchState(incoming.id, in: db)
                 let joined = local.map { $0.joined(with: incoming) } ?? incoming
                 if joined != local {
-                    try Self.store(joined, in: db)
+                    try Self.store(joined, in: db, schema: self.schema)
                     changed += 1
                 }
                 if let time = incoming.latestTime { clock?.observe(time) }

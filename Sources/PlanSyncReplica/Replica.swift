@@ -20,7 +20,7 @@ public final class Replica: Sendable {
         self.path = path
         self.schema = schema
         self.pool = try DatabasePool(path: path, configuration: configuration)
-        try ReplicaSchema.migrator.migrate(pool)
+        try ReplicaSchema.migrator(schema: schema).migrate(pool)
     }
 
     /// Opens an existing replica file.

@@ -1,9 +1,10 @@
 import GRDB
+import PlanSyncCore
 
 /// The replica's tables. The file is a plain SQLite database: `record.state` is the record's JSON, readable
 /// with `json_extract`, and `record.title`/`deleted` are kept beside it for people browsing with `sqlite3`.
 enum ReplicaSchema {
-    static var migrator: DatabaseMigrator {
+    static func migrator(schema: Schema) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(
@@ -41,6 +42,21 @@ enum ReplicaSchema {
                         at TEXT NOT NULL
                     ) STRICT;
                     """)
+        }
+        migrator.registerMigration("v3-decisions") { db in
+            // How many decisions each record waits on (RecordState.openDecisions), kept by every store so
+            // the end of a sync sums a column instead of decoding every record.
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN decisions INTEGER NOT NULL DEFAULT 0")
+            let states = try String.fetchCursor(db, sql: "SELECT state FROM record")
+            var counts: [(String, Int)] = []
+            while let json = try states.next() {
+                let state = try Replica.decode(json)
+                let count = state.openDecisions(schema: schema)
+                if count > 0 { counts.append((state.id, count)) }
+            }
+            for (id, count) in counts {
+                try db.execute(sql: "UPDATE record SET decisions = ? WHERE id = ?", arguments: [count, id])
+            }
         }
         return migrator
     }

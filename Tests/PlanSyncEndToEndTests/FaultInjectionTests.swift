@@ -24,8 +24,8 @@ final class FaultyTransport: SyncTransport {
         try await faulty { try await inner.push(request) }
     }
 
-    func pull(since: UInt64, limit: Int) async throws -> PullResponse {
-        try await faulty { try await inner.pull(since: since, limit: limit) }
+    func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse {
+        try await faulty { try await inner.pull(since: since, limit: limit, replica: replica) }
     }
 
     private func faulty<T>(_ call: () async throws -> T) async throws -> T {

@@ -13,6 +13,9 @@ public struct Simulation {
 
     public var replicas: [Replica]
     public var server: [String: RecordState] = [:]
+    /// The replica whose push the server's state of a record equals, as the real server marks it: that
+    /// replica's pulls skip the record.
+    public var origin: [String: Int] = [:]
     public let schema: Schema
 
     public init(replicas count: Int, schema: Schema = .planSync) {
@@ -55,12 +58,15 @@ public struct Simulation {
 
     public mutating func push(_ index: Int) {
         for (id, state) in replicas[index].records {
-            server[id] = server[id].map { $0.joined(with: state) } ?? state
+            let joined = server[id].map { $0.joined(with: state) } ?? state
+            guard joined != server[id] else { continue }
+            server[id] = joined
+            origin[id] = joined == state ? index : nil
         }
     }
 
     public mutating func pull(_ index: Int) {
-        for (id, state) in server {
+        for (id, state) in server where origin[id] != index {
             replicas[index].records[id] = replicas[index].records[id].map { $0.joined(with: state) } ?? state
             if let time = state.latestTime { replicas[index].clock.observe(time) }
         }

@@ -71,6 +71,24 @@ extension RecordState {
         return collection.fields.map(\.name).filter { !conflict(of: $0, schema: schema).isEmpty }
     }
 
+    /// The translations with concurrent candidates, as (language, field) pairs sorted by language then field.
+    public func conflictedTranslations(schema: Schema = .planSync) -> [(language: String, field: String)] {
+        translations.keys.sorted().flatMap { language in
+            translations[language, default: [:]].keys.sorted().compactMap { field in
+                (translation(of: field, language: language, schema: schema)?.candidates.count ?? 0) > 1
+                    ? (language, field) : nil
+            }
+        }
+    }
+
+    /// How many decisions this record waits on: fields in conflict, translations with concurrent candidates,
+    /// and — for an office's held edit of an approved report — the pending accept or dismiss. `plansync
+    /// conflicts` lists exactly these; a replica keeps the figure beside each stored record.
+    public func openDecisions(schema: Schema = .planSync) -> Int {
+        let held = collection == "held" && !isDeleted && value(of: "outcome", schema: schema)?.text == "pending"
+        return conflictedFields(schema: schema).count + conflictedTranslations(schema: schema).count + (held ? 1 : 0)
+    }
+
     /// The text translations of a field are made from: its provisional value (a list one element per line).
     public func sourceText(of name: String, schema: Schema = .planSync) -> String {
         value(of: name, schema: schema)?.text ?? ""

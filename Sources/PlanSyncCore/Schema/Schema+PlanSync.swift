@@ -59,6 +59,28 @@ extension Schema {
                 FieldSchema("proposed_by", .text, rule: .lastWriterWins),
                 FieldSchema("outcome", .choice(["pending", "accepted", "dismissed"]), rule: .lastWriterWins),
             ]),
+        // A supporting material (an FAQ, key messages, a briefing note): its body is its `segment` records.
+        // Id: a slug, e.g. `protection-policy-faq`.
+        CollectionSchema(
+            "material", titleField: "title",
+            fields: [
+                FieldSchema("title", .text, rule: .keepBoth, translatable: true),
+                FieldSchema("kind", .choice(MaterialKind.values), rule: .lastWriterWins),
+                FieldSchema("audience", .text, rule: .keepBoth),
+                FieldSchema("activities", .list, rule: .addWinsSet),
+            ]),
+        // One segment of a material's Markdown body — a heading, paragraph, list item or table cell — with its
+        // own causal metadata, so edits and translations of different segments never conflict and staleness is
+        // per segment. The body's order is `position` (a fractional key; ties by id), so paragraphs inserted
+        // concurrently in two places both survive in one order. Id: `MATERIAL/s/KEY`.
+        CollectionSchema(
+            "segment", titleField: "text",
+            fields: [
+                FieldSchema("material", .reference, rule: .lastWriterWins),
+                FieldSchema("block", .choice(SegmentBlock.values), rule: .lastWriterWins),
+                FieldSchema("position", .text, rule: .lastWriterWins),
+                FieldSchema("text", .text, rule: .keepBoth, translatable: true),
+            ]),
     ])
 
     /// Key activities and their related activities share one shape; only the parent differs.
@@ -95,6 +117,19 @@ public enum ReportLanguage {
 }
 
 /// Where a piece of work stands.
+/// What a supporting material is.
+public enum MaterialKind {
+    public static let values = ["faq", "key-messages", "briefing", "presentation-outline", "guidance"]
+}
+
+/// The Markdown block a material segment is: `h1`…`h6` headings, `p` paragraphs, `quote`, `ul`/`ol` list
+/// items, and table cells — `th`/`td`, or `th-row`/`td-row` for the first cell of a row.
+public enum SegmentBlock {
+    public static let values = [
+        "h1", "h2", "h3", "h4", "h5", "h6", "p", "quote", "ul", "ol", "th-row", "th", "td-row", "td",
+    ]
+}
+
 public enum ProgressStatus {
     public static let values = ["not-started", "on-track", "delayed", "completed", "cancelled"]
 }

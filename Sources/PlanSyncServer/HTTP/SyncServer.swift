@@ -88,7 +88,7 @@ public struct SyncServer: Sendable {
         let incoming = Dictionary(push.records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let response: PushResponse
         do {
-            response = try await store.push(push.records) { stored, joined, lookup in
+            response = try await store.push(push.records, from: push.replica) { stored, joined, lookup in
                 try policy.decide(stored: stored, joined: joined, incoming: incoming[joined.id]!, lookup: lookup)
             }
         } catch let error as StoreError {
@@ -114,7 +114,12 @@ public struct SyncServer: Sendable {
         guard let limit = Int(limitText), limit > 0 else {
             throw APIError.badRequest("limit: expected a positive whole number")
         }
-        let page = try await store.pull(since: since, limit: min(limit, limits.maxPullRecords), for: principal)
+        let replica = try query["replica"].map { text in
+            guard !text.isEmpty, text.utf8.count <= 64 else { throw APIError.badRequest("replica: expected a replica id") }
+            return ReplicaID(String(text))
+        }
+        let page = try await store.pull(
+            since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica)
         var body = ByteBuffer(string: page.json)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -71,6 +71,10 @@ public final class SQLiteSyncStore: SyncStore {
                     CREATE INDEX eviction_office ON eviction(office, seq);
                     """)
         }
+        migrator.registerMigration("v3-origin") { db in
+            // The replica that pushed exactly the stored state, if one did: its pulls skip the record.
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN origin TEXT")
+        }
         return migrator
     }
 
@@ -79,7 +83,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func push(
-        _ records: [RecordState],
+        _ records: [RecordState], from pusher: ReplicaID,
         decide: @Sendable (RecordState?, RecordState, (String) throws -> RecordState?) throws -> PushDecision
     ) async throws -> PushResponse {
         let schema = self.schema
@@ -94,7 +98,8 @@ public final class SQLiteSyncStore: SyncStore {
                 guard joined != stored else { continue }
                 switch try decide(stored, joined, { try Self.fetch($0, in: db) }) {
                 case .store:
-                    try Self.store(joined, previous: stored, schema: schema, in: db)
+                    let origin = joined == incoming ? pusher : nil
+                    try Self.store(joined, previous: stored, origin: origin, schema: schema, in: db)
                     response.changed += 1
                 case .evict:
                     response.evicted.append(incoming.id)
@@ -112,12 +117,15 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
-    public func pull(since: UInt64, limit: Int, for principal: Principal) async throws -> PullPage {
+    public func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?) async throws
+        -> PullPage
+    {
         try await pool.read { db in
             let since = Int64(clamping: since)
             // Both streams in scope, merged by sequence: shared records, the office's own, and its evictions.
+            // A record the puller itself pushed, as stored, comes as a NULL state: counted, not sent.
             var scope = ""
-            var arguments: StatementArguments = [since]
+            var arguments: StatementArguments = [replica?.rawValue, since]
             switch principal.role {
             case .admin, .viewer: break
             case .office:
@@ -127,7 +135,11 @@ public final class SQLiteSyncStore: SyncStore {
                 scope = "AND office IS NULL"
             }
             let rows = try Row.fetchAll(
-                db, sql: "SELECT seq, state FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?",
+                db,
+                sql: """
+                    SELECT seq, CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END AS state
+                    FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
+                    """,
                 arguments: arguments + [limit + 1])
             let evictions =
                 principal.role == .office
@@ -207,16 +219,19 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Stores a record with the next sequence. When an office-scoped record changes office, the office it
     /// left gets an eviction at the same sequence.
-    private static func store(_ state: RecordState, previous: RecordState?, schema: Schema, in db: Database) throws {
+    private static func store(
+        _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, schema: Schema, in db: Database
+    ) throws {
         let json = try WireJSON.string(state)
         let office = state.scopeOffice(schema: schema)
         let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
         try db.cachedStatement(
             sql: """
-                INSERT INTO record(id, collection, seq, state, office) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office
+                INSERT INTO record(id, collection, seq, state, office, origin) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office,
+                    origin = excluded.origin
                 """
-        ).execute(arguments: [state.id, state.collection, seq, json, office])
+        ).execute(arguments: [state.id, state.collection, seq, json, office, origin?.rawValue])
         if let left = previous?.scopeOffice(schema: schema), left != office {
             try db.execute(
                 sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, state.id, left])

@@ -10,16 +10,18 @@ public protocol SyncStore: Sendable {
 
     /// Joins each pushed record into the stored one, in one transaction. `decide` sees the stored state, the
     /// joined state and a lookup of other stored records; it says what to do with the record, or throws to
-    /// refuse the whole batch — nothing is stored then.
+    /// refuse the whole batch — nothing is stored then. A stored state equal to what `pusher` sent is marked
+    /// as that replica's, so its pulls skip it (it holds that state already, or a later one).
     func push(
-        _ records: [RecordState],
+        _ records: [RecordState], from pusher: ReplicaID,
         decide: @Sendable (_ stored: RecordState?, _ joined: RecordState, _ lookup: (String) throws -> RecordState?)
             throws -> PushDecision
     ) async throws -> PushResponse
 
     /// The changes after sequence `since` that `principal` receives, oldest first, at most `limit`, as a JSON
-    /// response body: the records in its scope, and the ids of records that left its scope.
-    func pull(since: UInt64, limit: Int, for principal: Principal) async throws -> PullPage
+    /// response body: the records in its scope, and the ids of records that left its scope. Changes whose
+    /// stored state `replica` pushed itself count toward the limit and the cursor but are not sent.
+    func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?) async throws -> PullPage
 
     /// The token holder whose token hashes to `hash`, unless it was revoked.
     func principal(tokenHash: String) async throws -> Principal?

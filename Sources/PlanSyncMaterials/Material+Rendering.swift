@@ -1,0 +1,55 @@
+/// The words a rendered material adds around its text, in the language it is rendered in.
+public struct MaterialLabels: Sendable {
+    /// Marks a segment shown in English because it has no translation yet.
+    public let fallback: String
+    /// Marks a translation made from an older English.
+    public let stale: String
+    /// The explanation of both marks, shown once under the title.
+    public let legend: String
+
+    public static func of(_ language: String?) -> MaterialLabels {
+        switch language {
+        case "ar":
+            MaterialLabels(
+                fallback: "بالإنجليزية", stale: "بحاجة إلى مراجعة",
+                legend: "«بالإنجليزية»: لم يُترجم هذا الجزء بعد فيُعرض نصه الإنجليزي. «بحاجة إلى مراجعة»: تغيّر النص الإنجليزي منذ ترجمة هذا الجزء.")
+        case "fr":
+            MaterialLabels(
+                fallback: "en anglais", stale: "à revoir",
+                legend: "« en anglais » : passage pas encore traduit, affiché en anglais. « à revoir » : l’anglais a changé depuis la traduction de ce passage.")
+        case "es":
+            MaterialLabels(
+                fallback: "en inglés", stale: "por revisar",
+                legend: "«en inglés»: fragmento aún sin traducir, mostrado en inglés. «por revisar»: el inglés cambió desde que se tradujo este fragmento.")
+        default:
+            MaterialLabels(fallback: "English", stale: "needs review", legend: "")
+        }
+    }
+}
+
+extension Material {
+    /// Whether the body opens with a level-1 heading, which then stands for the title.
+    public var titled: Bool { segments.first?.block == "h1" }
+
+    /// The material as Markdown in `language`: the title as a heading (unless the body opens with one), then
+    /// the body. A segment without a
+    /// translation is shown in English after the mark `[FALLBACK]`, a stale one after `[STALE]` (both in the
+    /// language's words), and a legend under the title explains the marks when any is used.
+    public func markdown(in language: String?) -> String {
+        let labels = MaterialLabels.of(language)
+        let (title, body) = shown(in: language)
+        func marked(_ shown: Shown) -> MarkdownSegment {
+            var text = shown.text
+            if shown.fallback { text = "[\(labels.fallback)] " + text }
+            if shown.stale { text = "[\(labels.stale)] " + text }
+            return MarkdownSegment(block: shown.block, text: text)
+        }
+        // A body that opens with its own title heading is not given a second one.
+        let headed = titled ? body : [title] + body
+        var segments = headed.map(marked)
+        if headed.contains(where: { $0.fallback || $0.stale }), !labels.legend.isEmpty {
+            segments.insert(MarkdownSegment(block: "p", text: "*\(labels.legend)*"), at: 1)
+        }
+        return MarkdownSegments.render(segments)
+    }
+}
