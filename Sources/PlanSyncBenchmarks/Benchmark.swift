@@ -7,7 +7,7 @@ public enum Benchmark {
     /// The scenarios, in the order they run and are reported.
     public static let scenarioNames = [
         "initial sync", "offline push", "no-op sync", "bytes per edit", "many replicas", "memory", "merge peer",
-        "sync metadata",
+        "record codec", "sync metadata",
     ]
 
     /// Runs every scenario at `scale` in a temporary folder (removed afterwards, whatever happens), logging a
@@ -26,6 +26,7 @@ public enum Benchmark {
         results += try await OfflineWork.run(sizes, in: workspace, log: log)
         results += try await ManyReplicas.run(sizes, in: workspace, log: log)
         results += try await MergePeer.run(sizes, in: workspace, log: log)
+        results += try RecordCodec.run(sizes, log: log)
         return BenchmarkReport(
             date: Date().ISO8601Format(), scale: scale, build: buildConfiguration, machine: .current(), sizes: sizes,
             scenarios: merged(results), seconds: (clock.now - start).seconds)

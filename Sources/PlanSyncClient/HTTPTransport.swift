@@ -39,7 +39,7 @@ public struct HTTPTransport: SyncTransport {
     public func push(_ push: PushRequest) async throws -> PushResponse {
         var request = HTTPClientRequest(url: baseURL + "/v1/push")
         request.method = .POST
-        var body = ByteBuffer(bytes: try WireJSON.encode(push))
+        var body = ByteBuffer(bytes: RecordJSON.encode(push))
         body = try body.compress(with: .gzip())
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Content-Encoding", value: "gzip")
@@ -50,10 +50,16 @@ public struct HTTPTransport: SyncTransport {
     public func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse {
         try await send(
             HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)"),
-            as: PullResponse.self)
+            decode: { body in
+                try body.withUnsafeReadableBytes { raw in try RecordJSON.decodePull(raw.bindMemory(to: UInt8.self)) }
+            })
     }
 
     private func send<T: Decodable>(_ request: HTTPClientRequest, as type: T.Type) async throws -> T {
+        try await send(request) { body in try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) }
+    }
+
+    private func send<T>(_ request: HTTPClientRequest, decode: (ByteBuffer) throws -> T) async throws -> T {
         var request = request
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
@@ -65,14 +71,14 @@ public struct HTTPTransport: SyncTransport {
         } catch {
             throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))")
         }
-        let data = Data(body.readableBytesView)
         guard response.status == .ok else {
-            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: data)).map { "\($0.error): \($0.detail)" }
+            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView)))
+                .map { "\($0.error): \($0.detail)" }
             let message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
             throw SyncError(response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message)
         }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decode(body)
         } catch {
             throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol (\(error))")
         }

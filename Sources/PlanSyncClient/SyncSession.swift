@@ -71,20 +71,30 @@ public struct SyncSession: Sendable {
 
         var cursor = try await replica.cursor()
         let start = cursor
+        // One page ahead: while a page is joined and stored here, the server reads and compresses the next.
+        // Pages still commit one at a time, in order, each with its cursor.
+        let transport = self.transport
+        let limit = pullPage
+        func fetch(after cursor: UInt64) -> Task<PullResponse, any Error> {
+            Task { try await transport.pull(since: cursor, limit: limit, replica: identity.replica) }
+        }
+        var next = fetch(after: cursor)
+        defer { next.cancel() }
         while true {
-            let page = try await transport.pull(since: cursor, limit: pullPage, replica: identity.replica)
+            let page = try await next.value
             report.roundTrips += 1
+            // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
+            let last = !page.more || page.cursor <= cursor
+            if !last { next = fetch(after: page.cursor) }
             report.applied += try await replica.apply(page)
             report.pulled += page.records.count
             report.dropped += page.evicted.count
-            let previous = cursor
             cursor = page.cursor
             progress(
                 SyncProgress(
                     phase: .pull, done: Int(clamping: cursor - min(start, cursor)),
                     total: Int(clamping: page.latest - min(start, page.latest))))
-            // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
-            if !page.more || cursor <= previous { break }
+            if last { break }
         }
         report.cursor = cursor
         report.conflicts = try await replica.conflictCount()

@@ -105,7 +105,7 @@ extension Replica {
     }
 
     static func store(_ state: RecordState, in db: Database, schema: Schema) throws {
-        try store(state, json: try WireJSON.string(state), in: db, schema: schema)
+        try store(state, json: RecordJSON.string(state), in: db, schema: schema)
     }
 
     /// Stores a state whose JSON is already at hand, with the columns kept beside it: its title, whether it
@@ -124,7 +124,7 @@ extension Replica {
     }
 
     static func decode(_ json: String) throws -> RecordState {
-        try JSONDecoder().decode(RecordState.self, from: Data(json.utf8))
+        try RecordJSON.decode(json)
     }
 }
 

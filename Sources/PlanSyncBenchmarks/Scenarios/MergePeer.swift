@@ -70,7 +70,7 @@ enum MergePeer {
             b: HybridLogicalClock(replica: sides.b)
         )
         var pairs: [(RecordState, RecordState)] = []
-        var encoded: [Data] = []
+        var encoded: [[UInt8]] = []
         for (index, updates) in workload.documents.enumerated() {
             let now = UInt64(1_700_000_000_000 + index)
             var base = RecordState(id: "doc/\(index)", collection: "document")
@@ -92,9 +92,8 @@ enum MergePeer {
                     schema: schema, by: Writer(time: clocks.b.tick(now: now + 1), author: "b"))
             }
             pairs.append((a, b))
-            encoded.append(try WireJSON.encode(b))
+            encoded.append(RecordJSON.encode(b))
         }
-        let decoder = JSONDecoder()
         var joinSeconds = Double.infinity
         var decodeSeconds = Double.infinity
         var check = 0
@@ -106,7 +105,7 @@ enum MergePeer {
             let join = (clock.now - start).seconds
             start = clock.now
             for (index, (a, _)) in pairs.enumerated() {
-                let b = try decoder.decode(RecordState.self, from: encoded[index])
+                let b = try RecordJSON.decode(encoded[index])
                 check &+= a.joined(with: b).fields.count
             }
             let decode = (clock.now - start).seconds

@@ -30,22 +30,3 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     static let unauthorized = APIError(
         .unauthorized, "unauthorized", "missing, unknown or revoked token (send 'Authorization: Bearer TOKEN')")
 }
-
-extension DecodingError {
-    /// Where in the JSON the problem is, and what it is, in one line.
-    var summary: String {
-        func path(_ context: Context) -> String {
-            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return keys.isEmpty ? "body" : String(keys.drop { $0 == "." })
-        }
-        switch self {
-        case .typeMismatch(let type, let context): return "\(path(context)): expected \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context)): missing \(type)"
-        case .keyNotFound(let key, let context):
-            return "\(path(context)): missing key '\(key.stringValue)'"
-        case .dataCorrupted(let context):
-            return "\(path(context)): \(context.debugDescription)"
-        @unknown default: return "invalid JSON"
-        }
-    }
-}

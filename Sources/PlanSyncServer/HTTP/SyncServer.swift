@@ -68,7 +68,7 @@ public struct SyncServer: Sendable {
 
     func push(_ request: Request) async throws -> Response {
         let principal = try await authenticate(request)
-        let push = try await decodeBody(PushRequest.self, of: request)
+        let push = try await pushRequest(request)
         guard push.records.count <= limits.maxPushRecords else {
             throw APIError.tooLarge("\(push.records.count) records in one push; the most is \(limits.maxPushRecords)")
         }
@@ -143,7 +143,20 @@ public struct SyncServer: Sendable {
         return principal
     }
 
-    func decodeBody<T: Decodable>(_ type: T.Type, of request: Request) async throws -> T {
+    /// The push in a request's body, read by the direct record codec.
+    func pushRequest(_ request: Request) async throws -> PushRequest {
+        let body = try await body(of: request)
+        do {
+            return try body.withUnsafeReadableBytes { raw in
+                try RecordJSON.decodePush(raw.bindMemory(to: UInt8.self))
+            }
+        } catch let error as RecordJSONError {
+            throw APIError.badRequest("malformed request: \(error)")
+        }
+    }
+
+    /// A request's body, inflated when it came gzip-compressed, within the size limits.
+    func body(of request: Request) async throws -> ByteBuffer {
         var body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: limits.maxBodyBytes)
@@ -160,11 +173,7 @@ public struct SyncServer: Sendable {
                 throw APIError.badRequest("the gzip body could not be decompressed")
             }
         }
-        do {
-            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
-        } catch let error as DecodingError {
-            throw APIError.badRequest("malformed request: \(error.summary)")
-        }
+        return body
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -214,7 +214,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     private static func fetch(_ id: String, in db: Database) throws -> RecordState? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id])
-            .map { try JSONDecoder().decode(RecordState.self, from: Data($0.utf8)) }
+            .map { try RecordJSON.decode($0) }
     }
 
     /// Stores a record with the next sequence. When an office-scoped record changes office, the office it
@@ -222,7 +222,7 @@ public final class SQLiteSyncStore: SyncStore {
     private static func store(
         _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, schema: Schema, in db: Database
     ) throws {
-        let json = try WireJSON.string(state)
+        let json = RecordJSON.string(state)
         let office = state.scopeOffice(schema: schema)
         let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
         try db.cachedStatement(

@@ -1,0 +1,640 @@
+/// The record's JSON form written and read directly, without `Codable`'s keyed containers: every pulled page,
+/// pushed batch and stored row goes through it, and Foundation's coders spent most of a sync's time there.
+///
+/// It is the same JSON as `RecordState`'s `Codable` conformance — same keys, same values — so either side can
+/// read what the other wrote; `RecordJSONTests` checks that on random records. It writes object keys in a
+/// fixed order (dictionaries sorted), so equal states give identical bytes. It reads any valid JSON of that
+/// shape: whitespace, key order, escapes, unknown keys (skipped, for later versions).
+public enum RecordJSON {
+    /// The state as compact UTF-8 JSON.
+    public static func encode(_ state: RecordState) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.record(state)
+        return writer.bytes
+    }
+
+    public static func string(_ state: RecordState) -> String {
+        String(decoding: encode(state), as: UTF8.self)
+    }
+
+    /// Reads one record.
+    public static func decode(_ json: String) throws(RecordJSONError) -> RecordState {
+        var json = json
+        return try json.withUTF8 { bytes in Result { () throws(RecordJSONError) in try decode(bytes) } }.get()
+    }
+
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> RecordState {
+        var reader = JSONReader(bytes)
+        let state = try reader.record()
+        try reader.end()
+        return state
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(RecordJSONError) -> RecordState {
+        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(RecordJSONError) in try decode(buffer) } }.get()
+    }
+
+    // MARK: - Wire messages holding records
+
+    /// `PushRequest` as JSON.
+    public static func encode(_ push: PushRequest) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.raw("{\"replica\":")
+        writer.string(push.replica.rawValue)
+        writer.raw(",\"records\":[")
+        for (index, record) in push.records.enumerated() {
+            if index > 0 { writer.byte(UInt8(ascii: ",")) }
+            writer.record(record)
+        }
+        writer.raw("]}")
+        return writer.bytes
+    }
+
+    public static func decodePush(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PushRequest {
+        var reader = JSONReader(bytes)
+        var replica: ReplicaID?
+        var records: [RecordState]?
+        try reader.object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "replica": replica = ReplicaID(try reader.string())
+            case "records": records = try reader.array { reader throws(RecordJSONError) in try reader.record() }
+            default: try reader.skip()
+            }
+        }
+        try reader.end()
+        guard let replica else { throw RecordJSONError("push: missing 'replica'") }
+        guard let records else { throw RecordJSONError("push: missing 'records'") }
+        return PushRequest(replica: replica, records: records)
+    }
+
+    public static func decodePull(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PullResponse {
+        var reader = JSONReader(bytes)
+        var records: [RecordState]?
+        var cursor: UInt64?
+        var more: Bool?
+        var latest: UInt64?
+        var evicted: [String] = []
+        try reader.object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "records": records = try reader.array { reader throws(RecordJSONError) in try reader.record() }
+            case "cursor": cursor = try reader.unsigned()
+            case "more": more = try reader.bool()
+            case "latest": latest = try reader.unsigned()
+            case "evicted": evicted = try reader.array { reader throws(RecordJSONError) in try reader.string() }
+            default: try reader.skip()
+            }
+        }
+        try reader.end()
+        guard let records, let cursor, let more, let latest else {
+            throw RecordJSONError("pull: missing 'records', 'cursor', 'more' or 'latest'")
+        }
+        return PullResponse(records: records, cursor: cursor, more: more, latest: latest, evicted: evicted)
+    }
+}
+
+/// JSON that is not a record of the expected shape, with what was wrong and where.
+public struct RecordJSONError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+// MARK: - Writing
+
+struct JSONWriter {
+    var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(4096)
+    }
+
+    mutating func byte(_ byte: UInt8) { bytes.append(byte) }
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func string(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: copy its bytes at once.
+        var text = text
+        let plain = text.withUTF8 { utf8 in
+            guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                return false
+            }
+            bytes.append(contentsOf: utf8)
+            return true
+        }
+        if plain { return bytes.append(UInt8(ascii: "\"")) }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0x08: raw("\\b")
+            case 0x0C: raw("\\f")
+            case 0..<0x20:
+                raw("\\u00")
+                bytes.append(Self.hex[Int(byte >> 4)])
+                bytes.append(Self.hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    static let hex = Array("0123456789abcdef".utf8)
+
+    mutating func number(_ value: UInt64) {
+        if value == 0 { return bytes.append(UInt8(ascii: "0")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var rest = value
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while rest > 0 {
+                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    mutating func key(_ key: StaticString, first: Bool = false) {
+        if !first { byte(UInt8(ascii: ",")) }
+        byte(UInt8(ascii: "\""))
+        raw(key)
+        raw("\":")
+    }
+
+    mutating func versionVector(_ vector: VersionVector) {
+        byte(UInt8(ascii: "{"))
+        for (index, (replica, counter)) in vector.counters.sorted(by: { $0.key < $1.key }).enumerated() {
+            if index > 0 { byte(UInt8(ascii: ",")) }
+            string(replica.rawValue)
+            byte(UInt8(ascii: ":"))
+            number(counter)
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
+    mutating func stamp(_ dot: Dot, _ time: HybridTimestamp) {
+        key("r", first: true)
+        string(dot.replica.rawValue)
+        key("n")
+        number(dot.counter)
+        key("t")
+        number(time.wall)
+        key("l")
+        number(UInt64(time.logical))
+    }
+
+    mutating func record(_ state: RecordState) {
+        byte(UInt8(ascii: "{"))
+        key("id", first: true)
+        string(state.id)
+        key("collection")
+        string(state.collection)
+        key("context")
+        versionVector(state.context)
+        if !state.fields.isEmpty {
+            key("fields")
+            byte(UInt8(ascii: "{"))
+            for (index, name) in state.fields.keys.sorted().enumerated() {
+                if index > 0 { byte(UInt8(ascii: ",")) }
+                string(name)
+                byte(UInt8(ascii: ":"))
+                array(state.fields[name]!) { writer, candidate in writer.fieldCandidate(candidate) }
+            }
+            byte(UInt8(ascii: "}"))
+        }
+        if !state.translations.isEmpty {
+            key("translations")
+            byte(UInt8(ascii: "{"))
+            for (index, language) in state.translations.keys.sorted().enumerated() {
+                if index > 0 { byte(UInt8(ascii: ",")) }
+                string(language)
+                byte(UInt8(ascii: ":"))
+                byte(UInt8(ascii: "{"))
+                let fields = state.translations[language]!
+                for (index, name) in fields.keys.sorted().enumerated() {
+                    if index > 0 { byte(UInt8(ascii: ",")) }
+                    string(name)
+                    byte(UInt8(ascii: ":"))
+                    array(fields[name]!) { writer, candidate in writer.translationCandidate(candidate) }
+                }
+                byte(UInt8(ascii: "}"))
+            }
+            byte(UInt8(ascii: "}"))
+        }
+        if !state.tombstones.isEmpty {
+            key("tombstones")
+            array(state.tombstones) { writer, tombstone in
+                writer.byte(UInt8(ascii: "{"))
+                writer.stamp(tombstone.dot, tombstone.time)
+                writer.key("seen")
+                writer.versionVector(tombstone.seen)
+                writer.byte(UInt8(ascii: "}"))
+            }
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
+    mutating func array<T>(_ elements: [T], _ write: (inout JSONWriter, T) -> Void) {
+        byte(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { byte(UInt8(ascii: ",")) }
+            write(&self, element)
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
+    mutating func fieldCandidate(_ candidate: FieldCandidate) {
+        byte(UInt8(ascii: "{"))
+        stamp(candidate.dot, candidate.time)
+        key("v")
+        string(candidate.value)
+        if let resolution = candidate.resolution {
+            key("resolved")
+            byte(UInt8(ascii: "{"))
+            key("by", first: true)
+            string(resolution.by)
+            key("at")
+            number(resolution.at)
+            key("superseded")
+            array(resolution.superseded) { writer, value in writer.string(value) }
+            byte(UInt8(ascii: "}"))
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
+    mutating func translationCandidate(_ candidate: TranslationCandidate) {
+        byte(UInt8(ascii: "{"))
+        stamp(candidate.dot, candidate.time)
+        key("v")
+        string(candidate.text)
+        key("status")
+        string(candidate.status.rawValue)
+        key("source")
+        string(candidate.source)
+        byte(UInt8(ascii: "}"))
+    }
+}
+
+// MARK: - Reading
+
+struct JSONReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    /// The keys and array positions leading to the value being read, for errors.
+    var path: [PathStep] = []
+
+    enum PathStep {
+        case key(String)
+        case index(Int)
+    }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func fail(_ what: String) -> RecordJSONError {
+        let location = path.reduce("") { text, step in
+            switch step {
+            case .key(let key): text.isEmpty ? key : text + "." + key
+            case .index(let index): text + "[\(index)]"
+            }
+        }
+        return RecordJSONError("\(location.isEmpty ? "body" : location): \(what) (byte \(index))")
+    }
+
+    mutating func whitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func peek() throws(RecordJSONError) -> UInt8 {
+        whitespace()
+        guard index < bytes.count else { throw fail("unexpected end of JSON") }
+        return bytes[index]
+    }
+
+    mutating func expect(_ byte: UInt8) throws(RecordJSONError) {
+        guard try peek() == byte else { throw fail("expected '\(Character(Unicode.Scalar(byte)))'") }
+        index += 1
+    }
+
+    mutating func end() throws(RecordJSONError) {
+        whitespace()
+        guard index == bytes.count else { throw fail("trailing characters") }
+    }
+
+    /// Reads an object, calling `member` with the reader placed at each key's value.
+    mutating func object(_ member: (inout JSONReader, String) throws(RecordJSONError) -> Void) throws(RecordJSONError) {
+        try expect(UInt8(ascii: "{"))
+        if try peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            path.append(.key(key))
+            try member(&self, key)
+            path.removeLast()
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default: throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    mutating func array<T>(_ element: (inout JSONReader) throws(RecordJSONError) -> T) throws(RecordJSONError) -> [T] {
+        try expect(UInt8(ascii: "["))
+        var out: [T] = []
+        if try peek() == UInt8(ascii: "]") {
+            index += 1
+            return out
+        }
+        while true {
+            path.append(.index(out.count))
+            out.append(try element(&self))
+            path.removeLast()
+            switch try peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                return out
+            default: throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    mutating func string() throws(RecordJSONError) -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        // The common case, no escapes: one copy of the bytes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail("control character in a string") }
+            index += 1
+        }
+        var out = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar) {
+                        // A high surrogate: its low half must follow as another \u escape.
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw fail("unpaired surrogate") }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00..<0xE000).contains(low) else { throw fail("unpaired surrogate") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00..<0xE000).contains(scalar) {
+                        throw fail("unpaired surrogate")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
+                    out.append(contentsOf: String(Character(unicode)).utf8)
+                default: throw fail("invalid escape")
+                }
+            case 0..<0x20:
+                throw fail("control character in a string")
+            default:
+                out.append(byte)
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    mutating func hex4() throws(RecordJSONError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail("short \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            index += 1
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    mutating func unsigned() throws(RecordJSONError) -> UInt64 {
+        _ = try peek()
+        let start = index
+        var value: UInt64 = 0
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2 else { throw fail("number out of range") }
+            value = sum
+            index += 1
+        }
+        guard index > start else { throw fail("expected a non-negative whole number") }
+        if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
+            throw fail("expected a whole number")
+        }
+        return value
+    }
+
+    mutating func bool() throws(RecordJSONError) -> Bool {
+        if try literal("true") { return true }
+        if try literal("false") { return false }
+        throw fail("expected true or false")
+    }
+
+    mutating func literal(_ word: StaticString) throws(RecordJSONError) -> Bool {
+        _ = try peek()
+        let length = word.utf8CodeUnitCount
+        guard index + length <= bytes.count else { return false }
+        let matches = word.withUTF8Buffer { word in
+            (0..<length).allSatisfy { bytes[index + $0] == word[$0] }
+        }
+        if matches { index += length }
+        return matches
+    }
+
+    /// Skips any JSON value.
+    mutating func skip() throws(RecordJSONError) {
+        switch try peek() {
+        case UInt8(ascii: "{"): try object { reader, _ throws(RecordJSONError) in try reader.skip() }
+        case UInt8(ascii: "["): _ = try array { reader throws(RecordJSONError) in try reader.skip() }
+        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "n"):
+            guard try literal("null") else { throw fail("invalid literal") }
+        default:
+            let start = index
+            while index < bytes.count, "+-.0123456789eE".utf8.contains(bytes[index]) { index += 1 }
+            guard index > start else { throw fail("invalid value") }
+        }
+    }
+
+    // MARK: Record shapes
+
+    mutating func versionVector() throws(RecordJSONError) -> VersionVector {
+        var counters: [ReplicaID: UInt64] = [:]
+        try object { reader, key throws(RecordJSONError) in counters[ReplicaID(key)] = try reader.unsigned() }
+        return VersionVector(counters)
+    }
+
+    mutating func record() throws(RecordJSONError) -> RecordState {
+        var id: String?
+        var collection: String?
+        var context: VersionVector?
+        var fields: [String: [FieldCandidate]] = [:]
+        var translations: [String: [String: [TranslationCandidate]]] = [:]
+        var tombstones: [Tombstone] = []
+        try object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "id": id = try reader.string()
+            case "collection": collection = try reader.string()
+            case "context": context = try reader.versionVector()
+            case "fields":
+                try reader.object { reader, name throws(RecordJSONError) in
+                    fields[name] = try reader.array { reader throws(RecordJSONError) in try reader.fieldCandidate() }
+                }
+            case "translations":
+                try reader.object { reader, language throws(RecordJSONError) in
+                    var byField: [String: [TranslationCandidate]] = [:]
+                    try reader.object { reader, name throws(RecordJSONError) in
+                        byField[name] = try reader.array { reader throws(RecordJSONError) in try reader.translationCandidate() }
+                    }
+                    translations[language] = byField
+                }
+            case "tombstones":
+                tombstones = try reader.array { reader throws(RecordJSONError) in try reader.tombstone() }
+            default: try reader.skip()
+            }
+        }
+        guard let id, let collection, let context else {
+            throw fail("a record needs 'id', 'collection' and 'context'")
+        }
+        var state = RecordState(id: id, collection: collection)
+        state.context = context
+        state.fields = fields
+        state.translations = translations
+        state.tombstones = tombstones
+        return state
+    }
+
+    /// The stamp keys of a dotted entry, and the others handed to `other`.
+    mutating func entry(
+        _ other: (inout JSONReader, String) throws(RecordJSONError) -> Void
+    ) throws(RecordJSONError) -> (Dot, HybridTimestamp) {
+        var replica: String?
+        var counter: UInt64?
+        var wall: UInt64?
+        var logical: UInt64?
+        try object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "r": replica = try reader.string()
+            case "n": counter = try reader.unsigned()
+            case "t": wall = try reader.unsigned()
+            case "l": logical = try reader.unsigned()
+            default: try other(&reader, key)
+            }
+        }
+        guard let replica, let counter, let wall, let logical else { throw fail("an entry needs 'r', 'n', 't' and 'l'") }
+        guard counter > 0 else { throw fail("counter must be ≥ 1") }
+        guard let logical32 = UInt32(exactly: logical) else { throw fail("logical counter out of range") }
+        let id = ReplicaID(replica)
+        return (Dot(id, counter), HybridTimestamp(wall: wall, logical: logical32, replica: id))
+    }
+
+    mutating func fieldCandidate() throws(RecordJSONError) -> FieldCandidate {
+        var value: String?
+        var resolution: Resolution?
+        let (dot, time) = try entry { reader, key throws(RecordJSONError) in
+            switch key {
+            case "v": value = try reader.string()
+            case "resolved":
+                if try reader.literal("null") { return }
+                var by: String?
+                var at: UInt64?
+                var superseded: [String]?
+                try reader.object { reader, key throws(RecordJSONError) in
+                    switch key {
+                    case "by": by = try reader.string()
+                    case "at": at = try reader.unsigned()
+                    case "superseded": superseded = try reader.array { reader throws(RecordJSONError) in try reader.string() }
+                    default: try reader.skip()
+                    }
+                }
+                guard let by, let at, let superseded else { throw reader.fail("a resolution needs 'by', 'at' and 'superseded'") }
+                resolution = Resolution(by: by, at: at, superseded: superseded)
+            default: try reader.skip()
+            }
+        }
+        guard let value else { throw fail("a field candidate needs 'v'") }
+        return FieldCandidate(dot: dot, time: time, value: value, resolution: resolution)
+    }
+
+    mutating func translationCandidate() throws(RecordJSONError) -> TranslationCandidate {
+        var text: String?
+        var status: TranslationStatus?
+        var source: String?
+        let (dot, time) = try entry { reader, key throws(RecordJSONError) in
+            switch key {
+            case "v": text = try reader.string()
+            case "status":
+                let raw = try reader.string()
+                guard let parsed = TranslationStatus(rawValue: raw) else { throw reader.fail("unknown status '\(raw)'") }
+                status = parsed
+            case "source": source = try reader.string()
+            default: try reader.skip()
+            }
+        }
+        guard let text, let status, let source else { throw fail("a translation needs 'v', 'status' and 'source'") }
+        return TranslationCandidate(dot: dot, time: time, text: text, status: status, source: source)
+    }
+
+    mutating func tombstone() throws(RecordJSONError) -> Tombstone {
+        var seen: VersionVector?
+        let (dot, time) = try entry { reader, key throws(RecordJSONError) in
+            if key == "seen" { seen = try reader.versionVector() } else { try reader.skip() }
+        }
+        guard let seen else { throw fail("a tombstone needs 'seen'") }
+        return Tombstone(dot: dot, time: time, seen: seen)
+    }
+}
