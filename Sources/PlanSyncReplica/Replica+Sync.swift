@@ -54,11 +54,17 @@ extension Replica {
             var clock: HybridLogicalClock? = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
             if clock == nil { clock = HybridLogicalClock(replica: try ReplicaIdentity(db).replica) }
             var changed = 0
-            for incoming in page.records {
+            for (index, incoming) in page.records.enumerated() {
                 let local = try Self.fetchState(incoming.id, in: db)
-                let joined = local.map { $0.joined(with: incoming) } ?? incoming
-                if joined != local {
+                if local == nil, let json = page.receivedJSON?[index] {
+                    // A record new here is stored as it came: nothing to join, nothing to encode again.
+                    try Self.store(incoming, json: json, in: db, schema: self.schema)
+                    changed += 1
+                } else if let local, case let joined = local.joined(with: incoming), joined != local {
                     try Self.store(joined, in: db, schema: self.schema)
+                    changed += 1
+                } else if local == nil {
+                    try Self.store(incoming, in: db, schema: self.schema)
                     changed += 1
                 }
                 if let time = incoming.latestTime { clock?.observe(time) }

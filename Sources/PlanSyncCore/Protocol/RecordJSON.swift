@@ -70,13 +70,22 @@ public enum RecordJSON {
     public static func decodePull(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PullResponse {
         var reader = JSONReader(bytes)
         var records: [RecordState]?
+        var received: [String] = []
         var cursor: UInt64?
         var more: Bool?
         var latest: UInt64?
         var evicted: [String] = []
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
-            case "records": records = try reader.array { reader throws(RecordJSONError) in try reader.record() }
+            case "records":
+                records = try reader.array { reader throws(RecordJSONError) in
+                    _ = try reader.peek()
+                    let start = reader.index
+                    let record = try reader.record()
+                    received.append(
+                        String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.index]), as: UTF8.self))
+                    return record
+                }
             case "cursor": cursor = try reader.unsigned()
             case "more": more = try reader.bool()
             case "latest": latest = try reader.unsigned()
@@ -88,7 +97,8 @@ public enum RecordJSON {
         guard let records, let cursor, let more, let latest else {
             throw RecordJSONError("pull: missing 'records', 'cursor', 'more' or 'latest'")
         }
-        return PullResponse(records: records, cursor: cursor, more: more, latest: latest, evicted: evicted)
+        return PullResponse(
+            records: records, cursor: cursor, more: more, latest: latest, evicted: evicted, receivedJSON: received)
     }
 }
 

@@ -55,8 +55,20 @@ public struct PullResponse: Codable, Sendable {
     public var latest: UInt64
     /// Records that left the puller's scope since `since`: the replica drops them.
     public var evicted: [String]
+    /// Each record's JSON as received, when the page was read by `RecordJSON` (not part of the wire form): a
+    /// replica stores a record it did not have as it came, rather than encoding it again.
+    public var receivedJSON: [String]?
 
-    public init(records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64, evicted: [String] = []) {
+    private enum CodingKeys: String, CodingKey {
+        case records, cursor, more, latest, evicted
+    }
+
+    public init(
+        records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64, evicted: [String] = [],
+        receivedJSON: [String]? = nil
+    ) {
+        precondition(receivedJSON.map { $0.count == records.count } ?? true, "one JSON text per record")
+        self.receivedJSON = receivedJSON
         self.records = records
         self.cursor = cursor
         self.more = more

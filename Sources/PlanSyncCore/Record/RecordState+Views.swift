@@ -38,6 +38,7 @@ extension RecordState {
     /// Whether the record is deleted: some delete saw every live write. A write the delete had not seen was
     /// concurrent with it (or came after it) and keeps the record alive: an update beats a delete.
     public var isDeleted: Bool {
+        guard !tombstones.isEmpty else { return false }
         let dots = entryDots
         return tombstones.contains { tombstone in dots.allSatisfy { tombstone.seen.covers($0) } }
     }
@@ -60,7 +61,10 @@ extension RecordState {
     /// The candidates a person must choose between, latest first; empty when the field is not in conflict.
     /// Only `keepBoth` fields conflict: `lastWriterWins` picks a winner and sets merge.
     public func conflict(of name: String, schema: Schema = .planSync) -> [String] {
-        guard schema.collection(collection)?.field(name)?.rule == .keepBoth else { return [] }
+        // One candidate is never a conflict: asked of every field of every record stored, so answered cheaply.
+        guard (fields[name]?.count ?? 0) > 1, schema.collection(collection)?.field(name)?.rule == .keepBoth else {
+            return []
+        }
         let values = distinctValues(of: name)
         return values.count > 1 ? values : []
     }
@@ -74,9 +78,8 @@ extension RecordState {
     /// The translations with concurrent candidates, as (language, field) pairs sorted by language then field.
     public func conflictedTranslations(schema: Schema = .planSync) -> [(language: String, field: String)] {
         translations.keys.sorted().flatMap { language in
-            translations[language, default: [:]].keys.sorted().compactMap { field in
-                (translation(of: field, language: language, schema: schema)?.candidates.count ?? 0) > 1
-                    ? (language, field) : nil
+            translations[language, default: [:]].sorted { $0.key < $1.key }.compactMap { field, entries in
+                entries.count > 1 && Set(entries.map(\.text)).count > 1 ? (language, field) : nil
             }
         }
     }
