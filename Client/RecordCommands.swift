@@ -83,7 +83,7 @@ struct Conflicts: AsyncParsableCommand {
         var entries: [Entry] = []
         let records = try await replica.recordsAwaitingDecisions()
         for record in records where record.collection == "held" && !record.isDeleted {
-            let held = HeldEdit(record)
+            let held = HeldProposal(record)
             guard held.pending else { continue }
             for (field, proposed) in held.changes.sorted(by: { $0.key < $1.key }) {
                 let current = try await replica.record(held.report)?.value(of: field)?.text ?? ""

@@ -205,7 +205,7 @@ struct Report: AsyncParsableCommand {
 
         func run() async throws {
             let replica = try replica.open()
-            let held = try await HeldEdit(id, in: replica)
+            let held = try await HeldProposal(id, in: replica)
             var edits: [(id: String, edit: Edit)] = held.changes.sorted { $0.key < $1.key }.map {
                 (held.report, .set(field: $0.key, value: $0.value))
             }
@@ -224,32 +224,19 @@ struct Report: AsyncParsableCommand {
 
         func run() async throws {
             let replica = try replica.open()
-            _ = try await HeldEdit(id, in: replica)
+            _ = try await HeldProposal(id, in: replica)
             try await replica.edit([(id, .set(field: "outcome", value: "dismissed"))])
             print("dismissed \(id); it stays on record")
         }
     }
 }
 
-/// An office's edit of an approved report, held by the server for the central team.
-struct HeldEdit {
-    let report: String
-    let changes: [String: String]
-    let pending: Bool
-
+extension HeldProposal {
+    /// The held edit `id` of this replica, or a one-line error.
     init(_ id: String, in replica: Replica) async throws {
         guard let record = try await replica.record(id), record.collection == "held" else {
             throw ValidationError("no held edit '\(id)' in this replica (see 'plansync conflicts')")
         }
         self.init(record)
-    }
-
-    init(_ record: RecordState) {
-        report = record.value(of: "report")?.text ?? ""
-        changes =
-            (record.value(of: "changes")?.text).flatMap {
-                try? JSONDecoder().decode([String: String].self, from: Data($0.utf8))
-            } ?? [:]
-        pending = record.value(of: "outcome")?.text == "pending"
     }
 }

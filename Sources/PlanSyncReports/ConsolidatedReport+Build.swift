@@ -106,24 +106,22 @@ extension ConsolidatedReport {
     private static func heldEdits(_ records: [RecordState], plan: String, reports: [String: RecordState])
         -> [HeldEdit]
     {
-        records.filter { $0.collection == "held" && ($0.nonBlank("outcome") ?? "pending") == "pending" }
-            .compactMap { record -> HeldEdit? in
-                let report = record.nonBlank("report") ?? ""
-                guard RecordID.plan(of: report) == plan else { return nil }
+        records.filter { $0.collection == "held" }.map { HeldProposal($0) }
+            .compactMap { held -> HeldEdit? in
+                guard held.pending, RecordID.plan(of: held.report) == plan else { return nil }
                 return HeldEdit(
-                    id: record.id, report: report, office: record.nonBlank("office") ?? "",
-                    changes: fieldChanges(record.nonBlank("changes") ?? "", current: reports[report]),
-                    proposedBy: record.nonBlank("proposed_by"))
+                    id: held.id, report: held.report, office: held.office,
+                    changes: fieldChanges(held, current: reports[held.report]),
+                    proposedBy: held.proposedBy.flatMap { $0.isAllWhitespace ? nil : $0 })
             }
             .sorted { ($0.office, $0.report, $0.id) < ($1.office, $1.report, $1.id) }
     }
 
     /// A held edit's changes are a JSON object, field → proposed value. Anything else is shown as written,
     /// because a held edit the central team cannot read must still be seen.
-    private static func fieldChanges(_ text: String, current report: RecordState?) -> [FieldChange] {
-        guard let proposed = try? JSONDecoder().decode([String: String].self, from: Data(text.utf8)) else {
-            return text.isAllWhitespace ? [] : [FieldChange(field: "", current: nil, proposed: text)]
-        }
+    private static func fieldChanges(_ held: HeldProposal, current report: RecordState?) -> [FieldChange] {
+        if let text = held.unreadableChanges { return [FieldChange(field: "", current: nil, proposed: text)] }
+        let proposed = held.changes
         let order = Schema.planSync.collection("report")?.fields.map(\.name) ?? []
         return proposed.keys.sorted { (order.firstIndex(of: $0) ?? .max, $0) < (order.firstIndex(of: $1) ?? .max, $1) }
             .map { FieldChange(field: $0, current: report?.nonBlank($0), proposed: proposed[$0] ?? "") }

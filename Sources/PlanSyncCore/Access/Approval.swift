@@ -1,3 +1,5 @@
+import Foundation
+
 /// The central team's approval of one office's reports for one period: once approved, the numbers stop
 /// moving — the office's own edits are refused (or, made offline before the approval arrived, held for the
 /// central team to accept or dismiss).
@@ -25,5 +27,61 @@ public enum Approval {
     public static func refusal(of report: RecordState, approval: RecordState?, by principal: Principal) -> String? {
         guard principal.role == .office, isApproved(approval) else { return nil }
         return "the central team approved this office's reports for this period; ask them to reopen it"
+    }
+}
+
+/// An office's edit of an approved report, kept (collection `held`) for the central team to accept or
+/// dismiss instead of being applied. The server writes it; the client's `conflicts` and `report accept`, and
+/// the consolidated report, read it. Its `changes` field holds what the office proposed, field by field, as a
+/// JSON object with sorted keys.
+public struct HeldProposal: Sendable, Hashable {
+    public let id: String
+    public let report: String
+    public let office: String
+    public let period: String
+    /// Field name → the value the office proposed.
+    public let changes: [String: String]
+    /// `changes` as written, when it could not be read as an object (an older or foreign writer).
+    public let unreadableChanges: String?
+    public let proposedBy: String?
+    /// Still waiting for the central team's accept or dismiss.
+    public let pending: Bool
+
+    /// Reads a `held` record.
+    public init(_ record: RecordState, schema: Schema = .planSync) {
+        func text(_ field: String) -> String? { record.value(of: field, schema: schema)?.text }
+        id = record.id
+        report = text("report") ?? ""
+        office = text("office") ?? ""
+        period = text("period") ?? ""
+        let raw = text("changes") ?? ""
+        let parsed = try? JSONDecoder().decode([String: String].self, from: Data(raw.utf8))
+        changes = parsed ?? [:]
+        unreadableChanges = parsed == nil && !raw.allSatisfy(\.isWhitespace) ? raw : nil
+        proposedBy = text("proposed_by")
+        pending = (text("outcome") ?? "pending") == "pending"
+    }
+
+    /// The record that holds `incoming`'s changes to `report` (the fields in `targets`), proposed by `proposer`.
+    /// Its id is fixed by the pusher's latest dot, so a replayed push holds the same edit once.
+    public static func record(
+        holding incoming: RecordState, of report: RecordState, targets: Set<WriteTarget>, pusher: ReplicaID,
+        proposer: String, clock: inout HybridLogicalClock, now: UInt64, schema: Schema = .planSync
+    ) throws(RecordError) -> RecordState {
+        var changes: [String: String] = [:]
+        for target in targets {
+            if case .field(let name) = target { changes[name] = incoming.value(of: name, schema: schema)?.text ?? "" }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(changes)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let new = NewRecord(
+            id: "\(report.id)/held/\(pusher.rawValue)-\(incoming.context[pusher])", collection: "held",
+            values: [
+                .init("report", report.id), .init("office", report.value(of: "office", schema: schema)?.text ?? ""),
+                .init("period", report.value(of: "period", schema: schema)?.text ?? ""), .init("changes", json),
+                .init("proposed_by", proposer), .init("outcome", "pending"),
+            ])
+        return try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: proposer) }
     }
 }

@@ -88,7 +88,7 @@ extension RecordState {
     /// and — for an office's held edit of an approved report — the pending accept or dismiss. `plansync
     /// conflicts` lists exactly these; a replica keeps the figure beside each stored record.
     public func openDecisions(schema: Schema = .planSync) -> Int {
-        let held = collection == "held" && !isDeleted && value(of: "outcome", schema: schema)?.text == "pending"
+        let held = collection == "held" && !isDeleted && HeldProposal(self, schema: schema).pending
         return conflictedFields(schema: schema).count + conflictedTranslations(schema: schema).count + (held ? 1 : 0)
     }
 

@@ -30,26 +30,11 @@ struct PushPolicy: Sendable {
         return .store
     }
 
-    /// The record that keeps an office's edit of an approved report for the central team: what the office
-    /// proposed for each field it changed. Its id is fixed by the edit's dot, so a replayed push holds it once.
+    /// The record that keeps an office's edit of an approved report for the central team.
     private func held(stored: RecordState?, joined: RecordState, incoming: RecordState) throws -> RecordState {
-        var changes: [String: String] = [:]
-        for target in joined.targetsChanged(from: stored) {
-            if case .field(let name) = target { changes[name] = incoming.value(of: name, schema: schema)?.text ?? "" }
-        }
-        let report = stored ?? joined
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let new = NewRecord(
-            id: "\(report.id)/held/\(pusher.rawValue)-\(incoming.context[pusher])", collection: "held",
-            values: [
-                .init("report", report.id), .init("office", report.value(of: "office", schema: schema)?.text ?? ""),
-                .init("period", report.value(of: "period", schema: schema)?.text ?? ""),
-                .init("changes", String(decoding: try encoder.encode(changes), as: UTF8.self)),
-                .init("proposed_by", principal.name), .init("outcome", "pending"),
-            ])
         var clock = HybridLogicalClock(replica: server)
-        let now = UInt64(Date().timeIntervalSince1970 * 1000)
-        return try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: principal.name) }
+        return try HeldProposal.record(
+            holding: incoming, of: stored ?? joined, targets: joined.targetsChanged(from: stored), pusher: pusher,
+            proposer: principal.name, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000), schema: schema)
     }
 }

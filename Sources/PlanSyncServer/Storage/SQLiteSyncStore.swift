@@ -10,7 +10,10 @@ public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
     let schema: Schema
 
-    /// Opens the store in `directory`, creating the folder, the database and the bundled plans if new.
+    /// Opens the store in `directory`, creating the folder and the database if new, and seeding the bundled
+    /// plans and materials with their translations: all of them into a new folder, and into an existing one
+    /// those whose ids it has never held (content added by a later version). What a folder holds, or held and
+    /// deleted, is never touched.
     public init(directory: String, schema: Schema = .planSync, logger: Logger? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -20,14 +23,22 @@ public final class SQLiteSyncStore: SyncStore {
         self.pool = try DatabasePool(path: directory + "/plansync.sqlite", configuration: configuration)
         try Self.migrator.migrate(pool)
         try pool.write { db in
-            guard try Self.meta("server_id", in: db) == nil else { return }
-            let server = ReplicaID.random()
-            try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
+            let existing = try Self.meta("server_id", in: db).map(ReplicaID.init)
+            let server = existing ?? ReplicaID.random()
+            if existing == nil {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
+            }
             var clock = HybridLogicalClock(replica: server)
-            let records = try BundledPlans.records(
+            let bundled = try BundledPlans.records(
                 schema: schema, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000))
-            for record in records { try Self.store(record, previous: nil, schema: schema, in: db) }
-            logger?.info("seeded a new data folder", metadata: ["records": "\(records.count)", "path": "\(directory)"])
+            let held = existing == nil ? [] : Set(try String.fetchAll(db, sql: "SELECT id FROM record"))
+            let missing = bundled.filter { !held.contains($0.id) }
+            for record in missing { try Self.store(record, previous: nil, schema: schema, in: db) }
+            if existing == nil {
+                logger?.info("seeded a new data folder", metadata: ["records": "\(missing.count)", "path": "\(directory)"])
+            } else if !missing.isEmpty {
+                logger?.info("added bundled content new in this version", metadata: ["records": "\(missing.count)"])
+            }
         }
     }
 
