@@ -3,9 +3,10 @@ import PlanSyncMaterials
 
 /// A supporting material as one self-contained HTML page in a language.
 ///
-/// The HTML counterpart of `Material.markdown(in:)`: the title as the heading, a legend when any passage is
-/// marked, then the body. A passage with no translation is shown in English, marked, and set left to right
-/// even on an Arabic page; a stale one is marked. Inline CSS only, no scripts, nothing fetched, printable.
+/// The HTML counterpart of `Material.markdown(in:)`: the title (or the body's own first heading) as the page's
+/// heading, a legend when any passage is marked, then the body. A passage with no translation is shown in
+/// English, marked, and set left to right even on an Arabic page; a stale one is marked. Inline CSS only, no
+/// scripts, nothing fetched, printable.
 public enum MaterialHTML {
     /// The page of `material` in `language` (nil or `en`: the English).
     public static func render(_ material: Material, language: String?) -> String {
@@ -25,7 +26,13 @@ struct MaterialPage {
         self.material = material
         self.language = language ?? "en"
         self.labels = MaterialLabels.of(language)
-        (title, body) = material.shown(in: language)
+        let (title, body) = material.shown(in: language)
+        // A body that opens with its own title heading is not given a second one: that heading heads the page.
+        if material.titled, let heading = body.first {
+            (self.title, self.body) = (heading, Array(body.dropFirst()))
+        } else {
+            (self.title, self.body) = (title, body)
+        }
     }
 
     var document: String {

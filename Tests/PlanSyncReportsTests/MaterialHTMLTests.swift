@@ -123,6 +123,15 @@ struct MaterialHTMLTests {
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"\(lang)\" dir=\"\(dir)\">"))
     }
 
+    @Test func aBodyThatOpensWithItsTitleHasOneHeading() throws {
+        let material = try Self.material("# Briefing guide\n\nText.\n", translations: [0: "دليل الإحاطة", 1: "نص."])
+        let html = MaterialHTML.render(material, language: "ar")
+        #expect(html.components(separatedBy: "<h1").count == 2, "one h1")
+        #expect(html.contains("<h1 id=\"guide/s/k100\">دليل الإحاطة</h1>"))
+        #expect(html.contains("<title>دليل الإحاطة</title>"))
+        #expect(material.markdown(in: "ar") == "# دليل الإحاطة\n\nنص.\n")
+    }
+
     @Test func itIsSelfContainedAndPrintable() throws {
         let html = MaterialHTML.render(try Self.material(audience: "HCs and HCTs"), language: nil)
         for outside in ["<script", "<link", "src=", "url(", "@import", "<iframe", "<img"] {
