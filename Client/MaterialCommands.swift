@@ -221,6 +221,7 @@ struct MaterialJSON: Encodable {
         var language: String
         var fallback: Bool
         var stale: Bool
+        var conflict: Bool
     }
 
     var id: String
@@ -242,7 +243,9 @@ struct MaterialJSON: Encodable {
         self.language = language ?? "en"
         direction = language == "ar" ? "rtl" : "ltr"
         segments = body.map {
-            Segment(id: $0.id, block: $0.block, text: $0.text, language: $0.language, fallback: $0.fallback, stale: $0.stale)
+            Segment(
+                id: $0.id, block: $0.block, text: $0.text, language: $0.language, fallback: $0.fallback, stale: $0.stale,
+                conflict: $0.conflict)
         }
     }
 }

@@ -4,6 +4,8 @@ public struct MaterialLabels: Sendable {
     public let fallback: String
     /// Marks a translation made from an older English.
     public let stale: String
+    /// Marks a passage with concurrent versions, of which the one shown is provisional.
+    public let conflict: String
     /// The explanation of both marks, shown once under the title.
     public let legend: String
 
@@ -11,18 +13,21 @@ public struct MaterialLabels: Sendable {
         switch language {
         case "ar":
             MaterialLabels(
-                fallback: "بالإنجليزية", stale: "بحاجة إلى مراجعة",
-                legend: "«بالإنجليزية»: لم يُترجم هذا الجزء بعد فيُعرض نصه الإنجليزي. «بحاجة إلى مراجعة»: تغيّر النص الإنجليزي منذ ترجمة هذا الجزء.")
+                fallback: "بالإنجليزية", stale: "بحاجة إلى مراجعة", conflict: "نسخ متعارضة",
+                legend: "«بالإنجليزية»: لم يُترجم هذا الجزء بعد فيُعرض نصه الإنجليزي. «بحاجة إلى مراجعة»: تغيّر النص الإنجليزي منذ ترجمة هذا الجزء. «نسخ متعارضة»: كُتبت لهذا الجزء نسخ متزامنة تنتظر من يختار بينها.")
         case "fr":
             MaterialLabels(
-                fallback: "en anglais", stale: "à revoir",
-                legend: "« en anglais » : passage pas encore traduit, affiché en anglais. « à revoir » : l’anglais a changé depuis la traduction de ce passage.")
+                fallback: "en anglais", stale: "à revoir", conflict: "versions concurrentes",
+                legend: "« en anglais » : passage pas encore traduit, affiché en anglais. « à revoir » : l’anglais a changé depuis la traduction de ce passage. « versions concurrentes » : plusieurs versions de ce passage attendent qu’on choisisse.")
         case "es":
             MaterialLabels(
-                fallback: "en inglés", stale: "por revisar",
-                legend: "«en inglés»: fragmento aún sin traducir, mostrado en inglés. «por revisar»: el inglés cambió desde que se tradujo este fragmento.")
+                fallback: "en inglés", stale: "por revisar", conflict: "versiones en conflicto",
+                legend: "«en inglés»: fragmento aún sin traducir, mostrado en inglés. «por revisar»: el inglés cambió desde que se tradujo este fragmento. «versiones en conflicto»: varias versiones de este fragmento esperan que alguien elija.")
         default:
-            MaterialLabels(fallback: "English", stale: "needs review", legend: "")
+            MaterialLabels(
+                fallback: "English", stale: "needs review", conflict: "in conflict",
+                legend: "\"in conflict\": concurrent versions of this passage wait for someone to choose; "
+                    + "the one shown is provisional (plansync conflicts).")
         }
     }
 }
@@ -32,22 +37,26 @@ extension Material {
     public var titled: Bool { segments.first?.block == "h1" }
 
     /// The material as Markdown in `language`: the title as a heading (unless the body opens with one), then
-    /// the body. A segment without a
-    /// translation is shown in English after the mark `[FALLBACK]`, a stale one after `[STALE]` (both in the
-    /// language's words), and a legend under the title explains the marks when any is used.
+    /// the body. A segment without a translation is shown in English after the mark `[FALLBACK]`, a stale one
+    /// after `[STALE]`, one with concurrent versions after `[CONFLICT]` (each in the language's words), and a
+    /// legend under the title explains the marks when any is used. The English is the document as it is,
+    /// without marks: it is what `material update` reads back (its HTML page does mark conflicts).
     public func markdown(in language: String?) -> String {
         let labels = MaterialLabels.of(language)
         let (title, body) = shown(in: language)
+        // The English Markdown is the document itself, what `material update` reads back: it carries no marks.
+        let english = language == nil || language == "en"
         func marked(_ shown: Shown) -> MarkdownSegment {
             var text = shown.text
             if shown.fallback { text = "[\(labels.fallback)] " + text }
             if shown.stale { text = "[\(labels.stale)] " + text }
+            if shown.conflict, !english { text = "[\(labels.conflict)] " + text }
             return MarkdownSegment(block: shown.block, text: text)
         }
         // A body that opens with its own title heading is not given a second one.
         let headed = titled ? body : [title] + body
         var segments = headed.map(marked)
-        if headed.contains(where: { $0.fallback || $0.stale }), !labels.legend.isEmpty {
+        if !english, headed.contains(where: { $0.fallback || $0.stale || $0.conflict }), !labels.legend.isEmpty {
             segments.insert(MarkdownSegment(block: "p", text: "*\(labels.legend)*"), at: 1)
         }
         return MarkdownSegments.render(segments)

@@ -70,23 +70,30 @@ public struct Material: Sendable {
         public var fallback: Bool
         /// The translation was made from an older English.
         public var stale: Bool
+        /// The text has concurrent candidates (`plansync conflicts` lists them); `text` is the provisional one.
+        public var conflict: Bool = false
     }
 
     /// The title and body in `language` (nil or `en`: the English), segment by segment.
     public func shown(in language: String?) -> (title: Shown, body: [Shown]) {
         func show(_ record: RecordState, field: String, block: String) -> Shown {
             let english = record.value(of: field)?.text ?? ""
+            let englishConflict = !record.conflict(of: field).isEmpty
             guard let language, language != "en" else {
-                return Shown(id: record.id, block: block, text: english, language: "en", fallback: false, stale: false)
+                return Shown(
+                    id: record.id, block: block, text: english, language: "en", fallback: false, stale: false,
+                    conflict: englishConflict)
             }
             guard let translation = record.translation(of: field, language: language),
                 !translation.text.isEmpty, translation.status != .untranslated
             else {
-                return Shown(id: record.id, block: block, text: english, language: "en", fallback: true, stale: false)
+                return Shown(
+                    id: record.id, block: block, text: english, language: "en", fallback: true, stale: false,
+                    conflict: englishConflict)
             }
             return Shown(
                 id: record.id, block: block, text: translation.text, language: language, fallback: false,
-                stale: translation.stale)
+                stale: translation.stale, conflict: translation.candidates.count > 1)
         }
         return (show(record, field: "title", block: "h1"), segments.map { show($0.record, field: "text", block: $0.block) })
     }

@@ -86,7 +86,8 @@ struct MaterialPage {
 
     /// The explanation of the marks, once, when a mark is used (as in the Markdown).
     private var legend: String {
-        guard !labels.legend.isEmpty, (body + [title]).contains(where: { $0.fallback || $0.stale }) else { return "" }
+        guard !labels.legend.isEmpty, (body + [title]).contains(where: { $0.fallback || $0.stale || $0.conflict })
+        else { return "" }
         return "\n<p class=\"legend\">\(HTMLText.escape(labels.legend))</p>"
     }
 
@@ -147,6 +148,9 @@ struct MaterialPage {
         }
         if shown.stale {
             marks += "<span class=\"mark stale\">\(HTMLText.escape(labels.stale))</span> "
+        }
+        if shown.conflict {
+            marks += "<span class=\"mark conflict\">\(HTMLText.escape(labels.conflict))</span> "
         }
         var content = marks + InlineMarkdown.html(shown.text)
         if tag == "blockquote" { content = "<p>\(content)</p>" }

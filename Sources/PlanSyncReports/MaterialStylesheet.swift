@@ -32,14 +32,15 @@ enum MaterialStylesheet {
 
         """
 
-    /// The two marks differ in colour and in border style, so they stay apart in grey print and for readers
-    /// who do not tell orange from blue; both texts keep a contrast above 8:1 (WCAG AA asks 4.5:1).
+    /// The three marks differ in colour and in border style, so they stay apart in grey print and for readers
+    /// who do not tell the colours apart; every text keeps a contrast above 8:1 (WCAG AA asks 4.5:1).
     private static let marks = """
         .mark { display: inline-block; margin-inline-end: 6px; padding: 0 6px; border: 1px solid; border-radius: 4px; \
         font-size: 12px; font-style: normal; font-weight: 600; line-height: 1.5; vertical-align: 0.1em; \
         white-space: nowrap; }
         .mark.fallback { color: #7c2d12; background: #fff7ed; border-color: #c2410c; }
         .mark.stale { color: #1e3a8a; background: #eff6ff; border-color: #1d4ed8; border-style: dashed; }
+        .mark.conflict { color: #701a75; background: #fdf4ff; border-color: #a21caf; border-style: double; border-width: 3px; }
 
         """
 

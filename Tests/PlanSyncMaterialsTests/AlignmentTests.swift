@@ -86,6 +86,23 @@ struct AlignmentTests {
         #expect(material.segments[2].position < position && position < material.segments[3].position)
     }
 
+    @Test func aParagraphEditedConcurrentlyIsMarkedInTranslationsNotInTheEnglishDocument() throws {
+        let (_, records) = try Self.material(Self.version1)
+        var left = records
+        var right = records
+        var a = HybridLogicalClock(replica: ReplicaID("amman"))
+        var b = HybridLogicalClock(replica: ReplicaID("dakar"))
+        try left[3].apply(.set(field: "text", value: "Amman's answer."), schema: .planSync, by: Writer(time: a.tick(now: 5_000), author: "a"))
+        try right[3].apply(.set(field: "text", value: "Dakar's answer."), schema: .planSync, by: Writer(time: b.tick(now: 5_000), author: "b"))
+        let joined = zip(left, right).map { $0.joined(with: $1) }
+        let material = try #require(Material(id: "faq", in: joined))
+        #expect(material.shown(in: nil).body.map(\.conflict) == [false, false, true, false, false, false, false])
+        #expect(!material.markdown(in: nil).contains("["), "the English document carries no marks")
+        let french = material.markdown(in: "fr")
+        #expect(french.contains("[versions concurrentes] [en anglais] Dakar's answer."), "\(french)")
+        #expect(french.contains("« versions concurrentes »"), "the legend explains the mark")
+    }
+
     @Test func aTranslatedFileMustHaveTheSameSegments() throws {
         let (material, _) = try Self.material(Self.version1)
         var translated = try MarkdownSegments.parse(Self.version1)

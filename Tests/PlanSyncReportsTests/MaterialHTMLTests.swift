@@ -123,6 +123,21 @@ struct MaterialHTMLTests {
         #expect(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"\(lang)\" dir=\"\(dir)\">"))
     }
 
+    @Test func aPassageWithConcurrentVersionsIsMarked() throws {
+        let material = try Self.material("First.\n\nSecond.\n")
+        var left = material.segments.map(\.record)
+        var right = left
+        var a = HybridLogicalClock(replica: ReplicaID("amman"))
+        var b = HybridLogicalClock(replica: ReplicaID("dakar"))
+        try left[1].apply(.set(field: "text", value: "Second, by Amman."), schema: .planSync, by: Writer(time: a.tick(now: 9_000), author: "a"))
+        try right[1].apply(.set(field: "text", value: "Second, by Dakar."), schema: .planSync, by: Writer(time: b.tick(now: 9_000), author: "b"))
+        let joined = try #require(Material(id: "guide", in: [material.record] + zip(left, right).map { $0.joined(with: $1) }))
+        let html = MaterialHTML.render(joined, language: nil)
+        #expect(html.contains("<p id=\"guide/s/k101\"><span class=\"mark conflict\">in conflict</span> Second, by Dakar.</p>"), "\(html)")
+        #expect(html.contains("<p class=\"legend\">"))
+        #expect(html.components(separatedBy: "mark conflict").count == 2, "only the passage in conflict")
+    }
+
     @Test func aBodyThatOpensWithItsTitleHasOneHeading() throws {
         let material = try Self.material("# Briefing guide\n\nText.\n", translations: [0: "دليل الإحاطة", 1: "نص."])
         let html = MaterialHTML.render(material, language: "ar")
