@@ -76,12 +76,22 @@ public struct Principal: Hashable, Sendable, Codable {
         }
     }
 
-    /// Whether this principal receives records of `collection` owned by `office` (nil: shared records).
-    public func receives(office owner: String?) -> Bool {
+    /// Which records this principal receives: the one scope rule, which pulls apply (the server as a query)
+    /// and pushes check (a record outside it is evicted from the pusher).
+    public var reach: Reach {
         switch role {
-        case .admin, .viewer: true
-        case .office: owner == nil || owner == office
-        case .translator: owner == nil
+        case .admin, .viewer: .everything
+        case .office: .sharedAnd(office: office ?? "")
+        case .translator: .sharedOnly
+        }
+    }
+
+    /// Whether this principal receives a record owned by `office` (nil: a shared record).
+    public func receives(office owner: String?) -> Bool {
+        switch reach {
+        case .everything: true
+        case .sharedOnly: owner == nil
+        case .sharedAnd(let office): owner == nil || owner == office
         }
     }
 }
@@ -108,6 +118,16 @@ extension RecordState {
         if tombstones != old.tombstones { targets.insert(.lifecycle) }
         return targets
     }
+}
+
+/// The records a principal receives, by their scope office (`RecordState.scopeOffice`).
+public enum Reach: Hashable, Sendable {
+    /// Every record.
+    case everything
+    /// Shared records only.
+    case sharedOnly
+    /// Shared records and those of one office.
+    case sharedAnd(office: String)
 }
 
 extension RecordState {

@@ -12,8 +12,8 @@ struct PushPolicy: Sendable {
     func decide(
         stored: RecordState?, joined: RecordState, incoming: RecordState, lookup: (String) throws -> RecordState?
     ) throws -> PushDecision {
-        // A report that moved to another office is no longer this office's to write or hold.
-        if principal.role == .office, let owner = stored?.scopeOffice(schema: schema), owner != principal.office {
+        // A record outside the pusher's reach (a report moved to another office) is no longer its to write.
+        if let stored, !principal.receives(office: stored.scopeOffice(schema: schema)) {
             return .evict
         }
         for target in joined.targetsChanged(from: stored).sorted(by: { "\($0)" < "\($1)" }) {
@@ -22,8 +22,9 @@ struct PushPolicy: Sendable {
                 ?? principal.refusal(of: target, on: joined, schema: schema)
             if let reason { throw APIError.forbidden("\(joined.id): \(reason)") }
         }
-        if principal.role == .office, let governing = Approval.id(governing: stored ?? joined, schema: schema),
-            Approval.isApproved(try lookup(governing), schema: schema)
+        let report = stored ?? joined
+        if let governing = Approval.id(governing: report, schema: schema),
+            Approval.refusal(of: report, approval: try lookup(governing), by: principal) != nil
         {
             return .hold(try held(stored: stored, joined: joined, incoming: incoming))
         }
