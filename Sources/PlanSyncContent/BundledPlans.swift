@@ -17,12 +17,18 @@ public enum BundledPlans {
         }
     }
 
+    /// Every bundled plan and material as new records, without their translations: cheap to read, for a
+    /// server to see which of them a data folder lacks.
+    public static func newRecords() throws -> [NewRecord] {
+        try documents().flatMap(\.newRecords) + BundledMaterials.newRecords()
+    }
+
     /// Every record of every bundled plan and material with its bundled ar/fr/es translations, written by the
     /// clock's replica with fresh dots: what a new server is seeded with.
     public static func records(schema: Schema = .planSync, clock: inout HybridLogicalClock, now: UInt64) throws
         -> [RecordState]
     {
-        var records = try (documents().flatMap(\.newRecords) + BundledMaterials.newRecords()).map { new in
+        var records = try newRecords().map { new in
             try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: "plansync") }
         }
         let index = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.id, $0) })

@@ -28,11 +28,18 @@ public final class SQLiteSyncStore: SyncStore {
             if existing == nil {
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
             }
+            // Which bundled ids the folder never held, read cheaply; the records and their translations are
+            // built only when some are missing (a new folder, or content new in this version).
+            var missingIDs = Set<String>()
+            let held = try db.cachedStatement(sql: "SELECT 1 FROM record WHERE id = ?")
+            for new in try BundledPlans.newRecords() where try Bool.fetchOne(held, arguments: [new.id]) == nil {
+                missingIDs.insert(new.id)
+            }
+            guard !missingIDs.isEmpty else { return }
             var clock = HybridLogicalClock(replica: server)
-            let bundled = try BundledPlans.records(
-                schema: schema, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000))
-            let held = existing == nil ? [] : Set(try String.fetchAll(db, sql: "SELECT id FROM record"))
-            let missing = bundled.filter { !held.contains($0.id) }
+            let missing = try BundledPlans.records(
+                schema: schema, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000)
+            ).filter { missingIDs.contains($0.id) }
             for record in missing { try Self.store(record, previous: nil, schema: schema, in: db) }
             if existing == nil {
                 logger?.info("seeded a new data folder", metadata: ["records": "\(missing.count)", "path": "\(directory)"])
@@ -137,13 +144,16 @@ public final class SQLiteSyncStore: SyncStore {
             // A record the puller itself pushed, as stored, comes as a NULL state: counted, not sent.
             var scope = ""
             var arguments: StatementArguments = [replica?.rawValue, since]
-            switch principal.role {
-            case .admin, .viewer: break
-            case .office:
-                scope = "AND (office IS NULL OR office = ?)"
-                arguments += [principal.office ?? ""]
-            case .translator:
+            // `Principal.reach` as a condition on the scope column.
+            var evictionsOf: String?
+            switch principal.reach {
+            case .everything: break
+            case .sharedOnly:
                 scope = "AND office IS NULL"
+            case .sharedAnd(let office):
+                scope = "AND (office IS NULL OR office = ?)"
+                arguments += [office]
+                evictionsOf = office
             }
             let rows = try Row.fetchAll(
                 db,
@@ -153,10 +163,11 @@ public final class SQLiteSyncStore: SyncStore {
                     """,
                 arguments: arguments + [limit + 1])
             let evictions =
-                principal.role == .office
-                ? try Row.fetchAll(
-                    db, sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
-                    arguments: [since, principal.office ?? "", limit + 1]) : []
+                try evictionsOf.map { office in
+                    try Row.fetchAll(
+                        db, sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
+                        arguments: [since, office, limit + 1])
+                } ?? []
             var changes = (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
                 + evictions.map { (seq: $0["seq"] as Int64, state: nil, evicted: $0["record_id"] as String?) })
                 .sorted { $0.seq < $1.seq }
