@@ -55,19 +55,18 @@ extension Replica {
             if clock == nil { clock = HybridLogicalClock(replica: try ReplicaIdentity(db).replica) }
             var changed = 0
             for (index, incoming) in page.records.enumerated() {
-                let local = try Self.fetchState(incoming.id, in: db)
-                if local == nil, let json = page.receivedJSON?[index] {
-                    // A record new here is stored as it came: nothing to join, nothing to encode again.
-                    try Self.store(incoming, json: json, in: db, schema: self.schema)
-                    changed += 1
-                } else if let local, case let joined = local.joined(with: incoming), joined != local {
-                    try Self.store(joined, in: db, schema: self.schema)
-                    changed += 1
-                } else if local == nil {
-                    try Self.store(incoming, in: db, schema: self.schema)
-                    changed += 1
-                }
                 if let time = incoming.latestTime { clock?.observe(time) }
+                let local = try Self.fetchState(incoming.id, in: db)
+                if let local {
+                    let joined = local.joined(with: incoming)
+                    guard joined != local else { continue }
+                    try Self.store(joined, in: db, schema: self.schema)
+                } else {
+                    // A record new here is stored as it came: nothing to join, nothing to encode again.
+                    let json = page.receivedJSON?[index] ?? RecordJSON.string(incoming)
+                    try Self.store(incoming, json: json, in: db, schema: self.schema)
+                }
+                changed += 1
             }
             try Meta.setJSON(.clock, clock, in: db)
             for id in page.evicted { try Self.drop(id, reason: "it left this replica's scope", in: db) }

@@ -79,7 +79,9 @@ extension RecordState {
     public func conflictedTranslations(schema: Schema = .planSync) -> [(language: String, field: String)] {
         translations.keys.sorted().flatMap { language in
             translations[language, default: [:]].sorted { $0.key < $1.key }.compactMap { field, entries in
-                entries.count > 1 && Set(entries.map(\.text)).count > 1 ? (language, field) : nil
+                // One entry is never a conflict; only then is the view (staleness, candidates) worth building.
+                entries.count > 1 && (translation(of: field, language: language, schema: schema)?.candidates.count ?? 0) > 1
+                    ? (language, field) : nil
             }
         }
     }

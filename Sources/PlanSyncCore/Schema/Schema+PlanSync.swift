@@ -116,7 +116,6 @@ public enum ReportLanguage {
     public static let values = ["en", "ar", "fr", "es"]
 }
 
-/// Where a piece of work stands.
 /// What a supporting material is.
 public enum MaterialKind {
     public static let values = ["faq", "key-messages", "briefing", "presentation-outline", "guidance"]
@@ -130,6 +129,7 @@ public enum SegmentBlock {
     ]
 }
 
+/// Where a piece of work stands.
 public enum ProgressStatus {
     public static let values = ["not-started", "on-track", "delayed", "completed", "cancelled"]
 }
