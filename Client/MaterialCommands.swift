@@ -278,10 +278,8 @@ func loadMaterial(_ id: String, from replica: Replica) async throws -> Material 
     return material
 }
 
-/// Eight random hexadecimal digits: a new segment's key, unique across replicas in practice.
+/// A new segment's key: a fresh random id, as replicas get (64 bits, so keys made offline on many laptops
+/// do not meet).
 func randomKey() -> String {
-    var generator = SystemRandomNumberGenerator()
-    let value = generator.next() as UInt32
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 8 - digits.count) + digits
+    ReplicaID.random().rawValue
 }
