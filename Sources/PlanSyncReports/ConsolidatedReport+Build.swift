@@ -96,7 +96,7 @@ extension ConsolidatedReport {
         for record in records where record.collection == "approval" {
             guard let office = record.nonBlank("office") else { continue }
             approvals[office] = OfficeApproval(
-                office: office, approved: record.nonBlank("state") == "approved", by: record.nonBlank("by"),
+                office: office, approved: Approval.isApproved(record), by: record.nonBlank("by"),
                 at: record.nonBlank("at"))
         }
         return approvals
