@@ -84,9 +84,7 @@ public struct Material: Sendable {
                     id: record.id, block: block, text: english, language: "en", fallback: false, stale: false,
                     conflict: englishConflict)
             }
-            guard let translation = record.translation(of: field, language: language),
-                !translation.text.isEmpty, translation.status != .untranslated
-            else {
+            guard let translation = record.readableTranslation(of: field, language: language) else {
                 return Shown(
                     id: record.id, block: block, text: english, language: "en", fallback: true, stale: false,
                     conflict: englishConflict)

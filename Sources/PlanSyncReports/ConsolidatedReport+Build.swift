@@ -76,8 +76,7 @@ extension ConsolidatedReport {
         let narratives = conflict.isEmpty ? [record.nonBlank("narrative")].compactMap { $0 } : conflict
         var translation: NarrativeTranslation?
         if language != narrativeLanguage, !narratives.isEmpty,
-            let view = record.translation(of: "narrative", language: language), view.status != .untranslated,
-            !view.text.isAllWhitespace
+            let view = record.readableTranslation(of: "narrative", language: language)
         {
             translation = NarrativeTranslation(
                 language: language, text: view.text, status: view.status, stale: view.stale)
@@ -135,10 +134,7 @@ struct Localizer {
     func text(_ record: RecordState, _ field: String) -> LocalizedText {
         let english = record.sourceText(of: field)
         guard language != "en" else { return LocalizedText(text: english, language: "en") }
-        // An `untranslated` entry holds no translator's work, so it counts as missing.
-        if let translation = record.translation(of: field, language: language), translation.status != .untranslated,
-            !translation.text.isAllWhitespace
-        {
+        if let translation = record.readableTranslation(of: field, language: language) {
             return LocalizedText(text: translation.text, language: language, isStale: translation.stale)
         }
         return LocalizedText(text: english, language: "en", isFallback: true)

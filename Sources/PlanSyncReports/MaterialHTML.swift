@@ -72,9 +72,8 @@ struct MaterialPage {
             parts.append(HTMLText.isolate(words[material.kind] ?? material.kind))
         }
         if !material.audience.isEmpty {
-            let translation = material.record.translation(of: "audience", language: language)
             let audience =
-                if language != "en", let translation, !translation.text.isEmpty, translation.status != .untranslated {
+                if language != "en", let translation = material.record.readableTranslation(of: "audience", language: language) {
                     HTMLText.isolate(translation.text)
                 } else {
                     HTMLText.isolate(material.audience, language: language == "en" ? nil : "en")

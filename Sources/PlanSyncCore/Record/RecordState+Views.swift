@@ -99,6 +99,15 @@ extension RecordState {
         value(of: name, schema: schema)?.text ?? ""
     }
 
+    /// The translation a reader is shown, or nil when there is none worth showing — missing, blank, or marked
+    /// `untranslated` (no translator's work) — and the English is shown in its place.
+    public func readableTranslation(of name: String, language: String, schema: Schema = .planSync) -> TranslationView? {
+        guard let view = translation(of: name, language: language, schema: schema), view.status != .untranslated,
+            !view.text.allSatisfy(\.isWhitespace)
+        else { return nil }
+        return view
+    }
+
     /// The provisional translation of a field into a language, with its staleness against the current source.
     public func translation(of name: String, language: String, schema: Schema = .planSync) -> TranslationView? {
         guard let entries = translations[language]?[name], !entries.isEmpty else { return nil }
