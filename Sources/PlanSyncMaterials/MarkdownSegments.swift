@@ -1,4 +1,9 @@
 import Foundation
+
+extension CharacterSet {
+    /// The space character alone: Markdown indentation and cell padding.
+    static let spaces = CharacterSet(charactersIn: " ")
+}
 import PlanSyncCore
 
 /// One translatable piece of a Markdown document: a heading, a paragraph, a quote, a list item or a table cell,
@@ -158,11 +163,11 @@ public enum MarkdownSegments {
         guard (1...6).contains(hashes) else { return nil }
         let rest = line.dropFirst(hashes)
         guard rest.isEmpty || rest.first == " " else { return nil }
-        var text = String(rest).trimming(" ")
+        var text = String(rest).trimmingCharacters(in: .spaces)
         // A closing sequence of #s is not part of the heading.
         if text.hasSuffix("#") {
             let stripped = text.reversed().drop { $0 == "#" }
-            if stripped.first == " " { text = String(stripped.reversed()).trimming(" ") }
+            if stripped.first == " " { text = String(stripped.reversed()).trimmingCharacters(in: .spaces) }
         }
         return MarkdownSegment(block: "h\(hashes)", text: text)
     }
@@ -206,7 +211,7 @@ public enum MarkdownSegments {
 
     /// The cells of a table line; `\|` is a pipe inside a cell.
     static func cells(_ line: String) -> [String] {
-        var body = line.trimming(" ")
+        var body = line.trimmingCharacters(in: .spaces)
         if body.hasPrefix("|") { body.removeFirst() }
         if body.hasSuffix("|") && !body.hasSuffix("\\|") { body.removeLast() }
         var cells: [String] = []
@@ -220,13 +225,13 @@ public enum MarkdownSegments {
                 current.append(character)
                 escaped = true
             } else if character == "|" {
-                cells.append(current.trimming(" "))
+                cells.append(current.trimmingCharacters(in: .spaces))
                 current = ""
             } else {
                 current.append(character)
             }
         }
-        cells.append(current.trimming(" "))
+        cells.append(current.trimmingCharacters(in: .spaces))
         return cells
     }
 
@@ -244,9 +249,5 @@ public enum MarkdownSegments {
 extension String {
     var trimmingTrailingWhitespace: String {
         String(self.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-
-    func trimming(_ set: Character) -> String {
-        String(self.drop { $0 == set }.reversed().drop { $0 == set }.reversed())
     }
 }

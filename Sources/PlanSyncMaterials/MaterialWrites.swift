@@ -17,7 +17,7 @@ public enum MaterialWrites {
         body: [MarkdownSegment], segmentKey: (Int) -> String
     ) throws(Refusal) -> [NewRecord] {
         guard !id.contains("/") else { throw Refusal("\(id): a material id has no '/'") }
-        guard !title.trimmingTrailingWhitespace.isEmpty else { throw Refusal("a material needs a title") }
+        guard !title.allSatisfy(\.isWhitespace) else { throw Refusal("a material needs a title") }
         guard MaterialKind.values.contains(kind) else {
             throw Refusal("kind '\(kind)': expected one of \(MaterialKind.values.joined(separator: ", "))")
         }
