@@ -147,11 +147,7 @@ struct MaterialCommand: AsyncParsableCommand {
         func run() async throws {
             let material = try await loadMaterial(id, from: try replica.open())
             let text = format == "html" ? MaterialHTML.render(material, language: lang) : material.markdown(in: lang)
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
+            try writeText(text, to: output)
             let body = material.shown(in: lang).body
             print(
                 "wrote \(id) in \(lang) to \(output): \(body.count) segment(s), "
@@ -257,13 +253,7 @@ func validateMaterialLanguage(_ language: String?) throws {
 
 /// A Markdown file's segments, or a one-line error naming the file and line.
 func readMarkdown(_ path: String) throws -> [MarkdownSegment] {
-    let data: Data
-    do {
-        data = try Data(contentsOf: URL(fileURLWithPath: path))
-    } catch {
-        throw ValidationError("cannot read \(path): \(error.localizedDescription)")
-    }
-    guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(path) is not UTF-8 text") }
+    let text = try readText(path)
     do {
         return try MarkdownSegments.parse(text)
     } catch {

@@ -30,7 +30,7 @@ struct PlanCommand: AsyncParsableCommand {
         @OptionGroup var replica: ReplicaOptions
 
         func run() async throws {
-            let text = try Self.read(csv)
+            let text = try readText(csv, notUTF8: "save the spreadsheet as 'CSV UTF-8'")
             let document: PlanDocument
             do {
                 document = try PlanSpreadsheet.document(csv: text, plan: plan, title: title, file: csv)
@@ -56,22 +56,6 @@ struct PlanCommand: AsyncParsableCommand {
 
         private static func count(_ number: Int, _ one: String, _ many: String? = nil) -> String {
             "\(number) \(number == 1 ? one : many ?? one + "s")"
-        }
-
-        /// The file's text, or a one-line reason it can't be had, in a few words rather than Foundation's.
-        private static func read(_ path: String) throws -> String {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                try fail("cannot read \(path): no such file")
-            }
-            guard !isFolder.boolValue else { try fail("cannot read \(path): it is a folder") }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                try fail("cannot read \(path): permission denied")
-            }
-            guard let text = String(data: data, encoding: .utf8) else {
-                try fail("cannot read \(path): not UTF-8 text (save the spreadsheet as 'CSV UTF-8')")
-            }
-            return text
         }
     }
 }

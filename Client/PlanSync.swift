@@ -75,3 +75,28 @@ extension TranslationStatus: ExpressibleByArgument {}
 func printJSON(_ value: some Encodable) throws {
     FileHandle.standardOutput.write(Data(try WireJSON.pretty(value).utf8))
 }
+
+/// A file's text, or a one-line reason it can't be had, in a few words rather than Foundation's.
+func readText(_ path: String, notUTF8 hint: String = "save it as UTF-8") throws -> String {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        throw ValidationError("cannot read \(path): no such file")
+    }
+    guard !isFolder.boolValue else { throw ValidationError("cannot read \(path): it is a folder") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read \(path): permission denied")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+        throw ValidationError("cannot read \(path): not UTF-8 text (\(hint))")
+    }
+    return text
+}
+
+/// Writes `text` to `path`, replacing the file atomically: a failed write leaves the old file as it was.
+func writeText(_ text: String, to path: String) throws {
+    do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+    }
+}

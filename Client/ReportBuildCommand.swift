@@ -43,11 +43,7 @@ struct ReportBuild: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        do {
-            try Data(report.rendered(as: format).utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-        }
+        try writeText(report.rendered(as: format), to: output)
         let reports = report.reports
         let offices = Set(reports.map(\.office)).count
         print(

@@ -84,11 +84,7 @@ struct Xliff: AsyncParsableCommand {
                 throw ValidationError("no plan '\(plan)' in this replica")
             }
             let document = XliffDocument.export(records, language: lang, plan: plan, schema: replica.schema)
-            do {
-                try Data(document.xml.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
-            }
+            try writeText(document.xml, to: output)
             let units = document.files.reduce(0) { $0 + $1.units.count }
             print("wrote \(units) unit(s) in \(document.files.count) plan(s) to \(output)")
         }
