@@ -51,6 +51,7 @@ struct Sync: AsyncParsableCommand {
                 "sync failed: \(error.message) (nothing was lost: \(pending) record(s) still queued; run 'plansync sync' again)")
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if let warning = report.clockWarning { FileHandle.standardError.write(Data("plansync: \(warning)\n".utf8)) }
         if output.json {
             try printJSON(report)
         } else {
@@ -59,6 +60,12 @@ struct Sync: AsyncParsableCommand {
             if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
             if report.held > 0 {
                 line += "; \(report.held) edit(s) of approved reports held for the central team"
+            }
+            if let recovered = report.recovered {
+                line += "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
+            }
+            if report.waiting > 0 {
+                line += "; \(report.waiting) record(s) wait for writes of other replicas the server lost"
             }
             if report.dropped > 0 {
                 line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"

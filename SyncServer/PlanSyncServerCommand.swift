@@ -9,7 +9,7 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansync-server",
         abstract: "The PlanSync sync server: stores every replica's changes and serves them to the others.",
-        subcommands: [Serve.self, Token.self])
+        subcommands: [Serve.self, Token.self, Backup.self, Restore.self])
 }
 
 /// The data folder every subcommand works on.
@@ -38,7 +38,18 @@ struct Serve: AsyncParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansync-server")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        let server = SyncServer(store: try data.store(logger: logger), logger: logger)
+        let lock: DataFolderLock
+        do {
+            lock = try DataFolderLock(directory: data.data, purpose: "start")
+        } catch let error as StoreError {
+            throw ValidationError("\(error)")
+        }
+        defer { lock.release() }
+        let store = try data.store(logger: logger)
+        // Every start opens a new epoch of the history, before the first request.
+        let epoch = try await store.epoch()
+        logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
+        let server = SyncServer(store: store, logger: logger)
         let host = self.host
         try await server.run(host: host, port: port) { port in
             // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
@@ -102,6 +113,45 @@ struct Token: AsyncParsableCommand {
                 throw ValidationError("no live token named '\(name)'")
             }
             print("revoked \(name)")
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent copy of the data to one file, while the server runs.")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The backup file to write (must not exist).") var output: String
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: data.data + "/plansync.sqlite") else {
+            throw ValidationError("\(data.data) holds no PlanSync data (no plansync.sqlite)")
+        }
+        do {
+            let summary = try data.store().backup(to: output)
+            print("backed up \(summary.records) record(s) up to change \(summary.seq) to \(output)")
+        } catch let error as StoreError {
+            throw ValidationError("\(error)")
+        }
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a backup back in place of the data (the server must be stopped).",
+        discussion: "Replicas notice at their next sync that the server went back: they push again their own "
+            + "writes the backup lacks and pull again what they may have missed.")
+
+    @Option(help: "The server's data folder.") var data: String
+    @Option(help: "The backup file, written by 'plansync-server backup'.") var from: String
+
+    func run() async throws {
+        do {
+            let summary = try SQLiteSyncStore.restore(directory: data, from: from)
+            print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(data)")
+        } catch let error as StoreError {
+            throw ValidationError("\(error)")
         }
     }
 }

@@ -36,8 +36,9 @@ public struct HTTPTransport: SyncTransport {
         try await send(HTTPClientRequest(url: baseURL + "/v1/session"), as: SessionInfo.self)
     }
 
-    public func push(_ push: PushRequest) async throws -> PushResponse {
+    public func push(_ push: PushRequest, history: HistoryPosition?) async throws -> PushResponse {
         var request = HTTPClientRequest(url: baseURL + "/v1/push")
+        if let history { request.headers.add(name: HistoryPosition.header, value: "\(history)") }
         request.method = .POST
         var body = ByteBuffer(bytes: RecordJSON.encode(push))
         body = try body.compress(with: .gzip())
@@ -47,9 +48,13 @@ public struct HTTPTransport: SyncTransport {
         return try await send(request, as: PushResponse.self)
     }
 
-    public func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse {
-        try await send(
-            HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)"),
+    public func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws
+        -> PullResponse
+    {
+        var request = HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)")
+        if let history { request.headers.add(name: HistoryPosition.header, value: "\(history)") }
+        return try await send(
+            request,
             decode: { body in
                 try body.withUnsafeReadableBytes { raw in try RecordJSON.decodePull(raw.bindMemory(to: UInt8.self)) }
             })
@@ -72,10 +77,11 @@ public struct HTTPTransport: SyncTransport {
             throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))")
         }
         guard response.status == .ok else {
-            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView)))
-                .map { "\($0.error): \($0.detail)" }
+            let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView))
+            let detail = error.map { "\($0.error): \($0.detail)" }
             let message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
-            throw SyncError(response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message)
+            throw SyncError(
+                response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message, body: error)
         }
         do {
             return try decode(body)

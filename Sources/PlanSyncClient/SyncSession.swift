@@ -3,6 +3,8 @@ import PlanSyncReplica
 
 /// What a sync did.
 public struct SyncReport: Codable, Sendable {
+    public init() {}
+
     /// Records pushed, and how many of them changed the server's copy.
     public var pushed = 0
     public var pushedChanged = 0
@@ -19,6 +21,34 @@ public struct SyncReport: Codable, Sendable {
     public var held = 0
     /// Records dropped because they left this replica's scope.
     public var dropped = 0
+    /// How far this device's clock is ahead of the server's (negative: behind), in milliseconds, when the
+    /// server said its time.
+    public var clockSkew: Int64?
+    /// Whether the server refused the queued edits because this device's clock is ahead: they stay queued.
+    public var clockRefused = false
+    /// Records queued again because the server's history went back (restored from a backup).
+    public var recovered: Int?
+    /// Records the server could believe only in part (they hold writes of other replicas it lost): still queued.
+    public var waiting = 0
+
+    /// A one-line warning when the device's clock is off by more than the drift bound, or nil.
+    public var clockWarning: String? {
+        guard let skew = clockSkew, skew.magnitude > CausalBounds.maxDrift else { return nil }
+        let direction = skew > 0 ? "ahead of" : "behind"
+        var line = "this device's clock is \(Self.duration(skew.magnitude)) \(direction) the server's; set it right"
+        if clockRefused { line += ": queued edits wait until then (nothing is lost)" }
+        return line
+    }
+
+    static func duration(_ milliseconds: UInt64) -> String {
+        let minutes = milliseconds / 60_000
+        switch minutes {
+        case ..<120: return "\(minutes) minutes"
+        case ..<(48 * 60): return "\(minutes / 60) hours"
+        case ..<(730 * 24 * 60): return "\(minutes / (24 * 60)) days"
+        default: return "\(minutes / (365 * 24 * 60)) years"
+        }
+    }
 }
 
 /// Where a long sync stands, for a progress line.
@@ -48,47 +78,100 @@ public struct SyncSession: Sendable {
     public func run(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
         var report = SyncReport()
         let identity = try await replica.identity()
+        var recovered = false
+        while true {
+            do {
+                try await push(as: identity, into: &report, progress: progress)
+                try await pull(as: identity, into: &report, progress: progress)
+                break
+            } catch let error as SyncError where error.body?.error == "history_changed" && !recovered {
+                // The server went back (a restore): pull again from where its history still reaches, and push
+                // every write of this replica's own again. Once per sync; the replica keeps the state.
+                guard let resume = error.body?.resume, let epoch = error.body?.epoch else { throw error }
+                report.recovered = try await replica.beginRecovery(resume: resume, epoch: epoch)
+                recovered = true
+            }
+        }
+        report.cursor = try await replica.cursor()
+        report.conflicts = try await replica.conflictCount()
+        return report
+    }
 
+    /// Pushes every queued record in batches. A server that refuses the batch because this device's clock is
+    /// ahead leaves it queued: re-stamped and sent again at once if the clock is right by now, else kept.
+    private func push(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
+        async throws
+    {
+        let recovering = try await replica.isRecovering()
         let queued = try await replica.pendingCount()
         var lastRevision: Int64 = 0
+        var restamped = false
+        var waiting = 0
         while true {
             let batch = try await replica.pending(limit: pushBatch, after: lastRevision)
             guard let last = batch.last else { break }
-            let response = try await transport.push(
-                PushRequest(replica: identity.replica, records: batch.map(\.state)))
+            let response: PushResponse
+            do {
+                response = try await transport.push(
+                    PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering),
+                    history: try await replica.history())
+            } catch let error as SyncError where error.body?.error == "clock_ahead" {
+                guard let serverTime = error.body?.serverTime else { throw error }
+                let now = Replica.wallClock()
+                report.clockSkew = Int64(clamping: now) - Int64(clamping: serverTime)
+                if !restamped, report.clockSkew!.magnitude <= CausalBounds.maxDrift {
+                    try await replica.restamp(serverTime: serverTime, now: now)
+                    restamped = true
+                    lastRevision = 0
+                    continue
+                }
+                report.clockRefused = true
+                return
+            }
             report.roundTrips += 1
             // Before the acknowledgement, so a crash in between replays the push (which holds or evicts again).
             try await replica.drop(response.evicted, reason: "the server refused it: it left this replica's scope")
             try await replica.forget(response.held)
             report.held += response.held.count
             report.dropped += response.evicted.count
-            try await replica.acknowledge(batch)
+            try await replica.acknowledge(batch, except: Set(response.partial), history: response.history)
+            waiting += response.partial.count
             lastRevision = last.revision
             report.pushed += batch.count
             report.pushedChanged += response.changed
             progress(SyncProgress(phase: .push, done: report.pushed, total: queued))
         }
+        report.waiting = waiting
+        if recovering, waiting == 0 { try await replica.endRecovery() }
+    }
 
+    /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and
+    /// compresses the next. Pages still commit one at a time, in order, each with its cursor.
+    private func pull(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
+        async throws
+    {
         var cursor = try await replica.cursor()
         let start = cursor
-        // One page ahead: while a page is joined and stored here, the server reads and compresses the next.
-        // Pages still commit one at a time, in order, each with its cursor.
         let transport = self.transport
         let limit = pullPage
-        func fetch(after cursor: UInt64) -> Task<PullResponse, any Error> {
-            Task { try await transport.pull(since: cursor, limit: limit, replica: identity.replica) }
+        let history = try await replica.history()
+        func fetch(after cursor: UInt64, history: HistoryPosition?) -> Task<PullResponse, any Error> {
+            Task { try await transport.pull(since: cursor, limit: limit, replica: identity.replica, history: history) }
         }
-        var next = fetch(after: cursor)
+        var next = fetch(after: cursor, history: history)
         defer { next.cancel() }
         while true {
             let page = try await next.value
             report.roundTrips += 1
             // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
             let last = !page.more || page.cursor <= cursor
-            if !last { next = fetch(after: page.cursor) }
+            if !last {
+                next = fetch(after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) })
+            }
             report.applied += try await replica.apply(page)
             report.pulled += page.records.count
             report.dropped += page.evicted.count
+            if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }
             cursor = page.cursor
             progress(
                 SyncProgress(
@@ -96,8 +179,5 @@ public struct SyncSession: Sendable {
                     total: Int(clamping: page.latest - min(start, page.latest))))
             if last { break }
         }
-        report.cursor = cursor
-        report.conflicts = try await replica.conflictCount()
-        return report
     }
 }

@@ -3,10 +3,11 @@ import PlanSyncCore
 /// How a replica reaches its server. The HTTP transport is the real one; tests wrap it to cut connections.
 public protocol SyncTransport: Sendable {
     func session() async throws -> SessionInfo
-    func push(_ request: PushRequest) async throws -> PushResponse
+    /// `history` is the latest position the replica saw of the server's history, checked by the server.
+    func push(_ request: PushRequest, history: HistoryPosition?) async throws -> PushResponse
     /// The changes after `since`; those whose stored state `replica` pushed itself are skipped by the server
     /// (counted in the cursor, not sent).
-    func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse
+    func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws -> PullResponse
 }
 
 /// Why a sync or a request to the server failed, in words a person can act on.
@@ -22,10 +23,13 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// The server's error body, when it sent one.
+    public let body: ErrorBody?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil) {
         self.kind = kind
         self.message = message
+        self.body = body
     }
 
     public var description: String { message }

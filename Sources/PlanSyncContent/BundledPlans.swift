@@ -29,7 +29,7 @@ public enum BundledPlans {
         -> [RecordState]
     {
         var records = try newRecords().map { new in
-            try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: "plansync") }
+            try new.state(schema: schema) { Writer(time: try clock.tick(now: now), author: "plansync") }
         }
         let index = Dictionary(uniqueKeysWithValues: records.enumerated().map { ($1.id, $0) })
         for file in try BundledTranslations.files() {
@@ -41,7 +41,7 @@ public enum BundledPlans {
             let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
             for change in try XliffImport.plan(document, records: byID, schema: schema).changes {
                 guard let position = index[change.record] else { continue }
-                let writer = Writer(time: clock.tick(now: now), author: "plansync")
+                let writer = Writer(time: try clock.tick(now: now), author: "plansync")
                 try records[position].apply(change.edit, schema: schema, by: writer)
             }
         }

@@ -33,8 +33,9 @@ extension Replica {
         if let reason = principal.refusal(of: edit.target, on: state, schema: schema) {
             throw ReplicaError.refused(id, reason)
         }
+        let writer = try local.writer()
         do throws(PlanSyncCore.RecordError) {
-            try state.apply(edit, schema: schema, by: local.writer())
+            try state.apply(edit, schema: schema, by: writer)
         } catch {
             throw ReplicaError.invalid(error)
         }
@@ -52,7 +53,7 @@ extension Replica {
         }
         let state: RecordState
         do throws(PlanSyncCore.RecordError) {
-            state = try new.state(schema: schema) { local.writer() }
+            state = try new.state(schema: schema) { try local.writer() }
         } catch {
             throw ReplicaError.invalid(error)
         }
@@ -170,8 +171,12 @@ struct LocalWrites {
     }
 
     /// A writer for one write: a fresh tick of the clock.
-    mutating func writer() -> Writer {
-        Writer(time: clock.tick(now: now), author: identity.principal.name)
+    mutating func writer() throws -> Writer {
+        do {
+            return Writer(time: try clock.tick(now: now), author: identity.principal.name)
+        } catch {
+            throw ReplicaError("this replica's clock cannot give a timestamp: \(error)")
+        }
     }
 
     /// Stores a locally written state and queues it for the next push.

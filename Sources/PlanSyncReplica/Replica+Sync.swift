@@ -29,14 +29,104 @@ extension Replica {
     }
 
     /// Removes pushed records from the outbox once the server has committed them — unless they were edited
-    /// again since they were read, in which case the newer edit stays queued.
-    public func acknowledge(_ pushed: [PendingRecord]) async throws {
+    /// again since they were read, in which case the newer edit stays queued, or the server could believe only
+    /// part of them (`partial`), which wait for the writes of others to come back. Records where the server's
+    /// history stands (`history`) in the same transaction.
+    public func acknowledge(_ pushed: [PendingRecord], except partial: Set<String> = [], history: HistoryPosition? = nil)
+        async throws
+    {
         try await pool.write { db in
-            for record in pushed {
+            for record in pushed where !partial.contains(record.state.id) {
                 try db.execute(
                     sql: "DELETE FROM outbox WHERE record_id = ? AND revision = ?",
                     arguments: [record.state.id, record.revision])
             }
+            if let history { try Self.advance(history, in: db) }
+        }
+    }
+
+    // MARK: - The server's history
+
+    /// The latest position this replica saw of its server's history, or nil before its first sync.
+    public func history() async throws -> HistoryPosition? {
+        try await pool.read { db in try Meta.get(.history, in: db).flatMap(HistoryPosition.init) }
+    }
+
+    /// Whether the replica is re-pushing its own writes after its server's history went back.
+    public func isRecovering() async throws -> Bool {
+        try await pool.read { db in try Meta.get(.recovering, in: db) == "1" }
+    }
+
+    /// The server's history went back (restored from a backup): it holds what this replica saw only up to
+    /// `resume`. In one transaction: pull again from there, queue every record holding a write of this
+    /// replica's own (the server may have lost it; a record it holds is pushed for nothing), and push in
+    /// recovering mode until the server believes all of them. Returns how many records were queued.
+    @discardableResult
+    public func beginRecovery(resume: UInt64, epoch: String) async throws -> Int {
+        try await pool.write { db in
+            let identity = try ReplicaIdentity(db)
+            let cursor = try Meta.get(.cursor, in: db).flatMap(UInt64.init) ?? 0
+            try Meta.set(.cursor, String(min(cursor, resume)), in: db)
+            let seen = try Meta.get(.history, in: db).flatMap(HistoryPosition.init)?.seq ?? 0
+            try Meta.set(.history, "\(HistoryPosition(epoch: epoch, seq: min(seen, resume)))", in: db)
+            var revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM record WHERE coalesce(json_extract(state, ?), 0) > 0 ORDER BY id",
+                arguments: ["$.context.\"\(identity.replica.rawValue)\""])
+            let queuedAt = Date().ISO8601Format()
+            for id in ids {
+                revision += 1
+                try db.execute(
+                    sql: "INSERT INTO outbox(record_id, revision, queued_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    arguments: [id, revision, queuedAt])
+            }
+            try Meta.set(.revision, String(revision), in: db)
+            try Meta.set(.recovering, "1", in: db)
+            return ids.count
+        }
+    }
+
+    /// Ends recovering mode once the server has believed every queued record whole.
+    public func endRecovery() async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Meta.recovering.rawValue]) }
+    }
+
+    static func advance(_ position: HistoryPosition, in db: Database) throws {
+        let seen = try Meta.get(.history, in: db).flatMap(HistoryPosition.init)?.seq ?? 0
+        let epoch = position.epoch.isEmpty ? (try Meta.get(.history, in: db).flatMap(HistoryPosition.init)?.epoch ?? "") : position.epoch
+        guard !epoch.isEmpty else { return }
+        try Meta.set(.history, "\(HistoryPosition(epoch: epoch, seq: max(seen, position.seq)))", in: db)
+    }
+
+    // MARK: - Clocks
+
+    /// Gives new timestamps to this replica's own queued writes dated beyond the server's clock plus the drift
+    /// bound (written while the device's clock was ahead; the server refused them), and sets the replica's clock
+    /// back if it is ahead too. Only when the device's clock agrees with the server's again (`now`). Returns
+    /// how many records were re-stamped.
+    @discardableResult
+    public func restamp(serverTime: UInt64, now: UInt64) async throws -> Int {
+        try await pool.write { db in
+            let identity = try ReplicaIdentity(db)
+            var clock = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
+            let limit = max(serverTime, now) + CausalBounds.maxDrift
+            if clock.isAhead(of: limit) { clock.rewind(to: max(serverTime, now)) }
+            var revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
+            let states = try String.fetchAll(
+                db, sql: "SELECT record.state FROM outbox JOIN record ON record.id = outbox.record_id ORDER BY outbox.revision")
+            var count = 0
+            for json in states {
+                let state = try Self.decode(json)
+                let restamped = try state.restamped(by: identity.replica, beyond: limit, clock: &clock, now: now)
+                guard restamped != state else { continue }
+                try Self.store(restamped, in: db, schema: self.schema)
+                revision += 1
+                try db.execute(sql: "UPDATE outbox SET revision = ? WHERE record_id = ?", arguments: [revision, state.id])
+                count += 1
+            }
+            try Meta.setJSON(.clock, clock, in: db)
+            try Meta.set(.revision, String(revision), in: db)
+            return count
         }
     }
 
@@ -50,12 +140,14 @@ extension Replica {
     /// records changed here.
     @discardableResult
     public func apply(_ page: PullResponse) async throws -> Int {
-        try await pool.write { db in
+        // Timestamps beyond the server's clock (or this one's) plus the drift bound are never adopted.
+        let limit = max(Self.wallClock(), page.time ?? 0) + CausalBounds.maxDrift
+        return try await pool.write { db in
             var clock: HybridLogicalClock? = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
             if clock == nil { clock = HybridLogicalClock(replica: try ReplicaIdentity(db).replica) }
             var changed = 0
             for (index, incoming) in page.records.enumerated() {
-                if let time = incoming.latestTime { clock?.observe(time) }
+                if let time = incoming.latestTime { clock?.observe(time, limit: limit) }
                 let local = try Self.fetchState(incoming.id, in: db)
                 if let local {
                     let joined = local.joined(with: incoming)
@@ -71,6 +163,7 @@ extension Replica {
             try Meta.setJSON(.clock, clock, in: db)
             for id in page.evicted { try Self.drop(id, reason: "it left this replica's scope", in: db) }
             try Meta.set(.cursor, String(page.cursor), in: db)
+            if let epoch = page.epoch { try Self.advance(HistoryPosition(epoch: epoch, seq: page.cursor), in: db) }
             return changed
         }
     }

@@ -89,6 +89,10 @@ public struct ReplicaIdentity: Sendable {
 enum Meta: String {
     case replicaID = "replica_id", serverID = "server_id", serverURL = "server_url", token, principal, cursor
     case clock = "hlc", revision = "outbox_revision"
+    /// The latest position seen of the server's history (`EPOCH:SEQ`), sent with every request.
+    case history
+    /// Set while the replica re-pushes its own writes after finding the server's history went back.
+    case recovering
 
     static func get(_ key: Meta, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue])

@@ -75,7 +75,7 @@ private func value(_ field: String, of id: String, in records: [NewRecord]) -> S
         let document = try plan("\(header)\nA: Section,A.1,Activity,Related,\"Alice\nBob\",Q1,One ; Two,Note,No\n")
         var clock = HybridLogicalClock(replica: ReplicaID("test"))
         for record in document.newRecords {
-            _ = try record.state(schema: .planSync) { Writer(time: clock.tick(now: 1), author: "test") }
+            _ = try record.state(schema: .planSync) { Writer(time: try clock.tick(now: 1), author: "test") }
         }
         #expect(document.newRecords.count == 4)
     }

@@ -3,8 +3,9 @@ import PlanSyncCore
 import PlanSyncTestSupport
 import Testing
 
-/// Random histories on several replicas, synced in random orders with duplicates: the laws the join must obey.
-/// Each history is seeded; a failure prints its seed, and the same seed replays it.
+/// Random histories on several replicas, synced in random orders with replays and lying pushes mixed in: the
+/// laws the join must obey, through the core's push plan as the server runs it. Each history is seeded; a
+/// failure prints its seed, and the same seed replays it.
 @Suite("Convergence properties")
 struct ConvergencePropertyTests {
     static let ids = ["plan/A.1", "plan/A.2"]
@@ -16,6 +17,53 @@ struct ConvergencePropertyTests {
         var written = Set<Dot>()
         var superseded = Set<Dot>()
         var snapshots: [RecordState] = []
+        var forged = 0
+    }
+
+    /// A push that lies, made from what replica `index` holds: every kind must be refused, changing nothing.
+    static func forge(_ rng: inout SeededGenerator, _ sim: inout Simulation, from index: Int) throws {
+        let id = ids.randomElement(using: &rng)!
+        var state = sim.state(id, on: index)
+        let me = sim.replicas[index].id
+        let other = sim.replicas[(index + 1) % sim.replicas.count].id
+        let time = HybridTimestamp(wall: sim.serverNow, logical: 0, replica: other)
+        let kind = Int.random(in: 0..<5, using: &rng)
+        switch kind {
+        case 0:
+            // Another replica's context raised: its next writes would be taken as already superseded.
+            state.context = state.context.merged(with: VersionVector([other: state.context[other] + 50]))
+        case 1:
+            // A write in another replica's name, beyond what the server has seen of it.
+            var context = state.context.merged(with: sim.server[id]?.context ?? VersionVector())
+            let dot = context.advance(other)
+            state.context = context
+            state.fields["comment"] = [FieldCandidate(dot: dot, time: time, value: "forged")]
+        case 2:
+            // A write of its own dated a year ahead of the server's clock.
+            var context = state.context
+            let dot = context.advance(me)
+            state.context = context
+            let ahead = HybridTimestamp(wall: sim.serverNow + 365 * 86_400_000, logical: 0, replica: me)
+            state.fields["comment"] = [FieldCandidate(dot: dot, time: ahead, value: "from the future")]
+        case 3:
+            // A held entry altered under its own dot.
+            guard var first = state.fields["title"]?.first, sim.server[id]?.fields["title"]?.first == first else {
+                return
+            }
+            first.value += " (altered)"
+            state.fields["title"] = [first]
+        default:
+            // A viewer moving its own context with no write.
+            var context = state.context
+            _ = context.advance(me)
+            state.context = context
+        }
+        let before = sim.server
+        let principal = sim.replicas[index].principal
+        if kind == 4 { sim.replicas[index].principal = Principal(name: "viewer", role: .viewer) }
+        defer { sim.replicas[index].principal = principal }
+        #expect(throws: PushRefusal.self) { try sim.push([state], from: index) }
+        #expect(sim.server == before, "a refused push changed the server")
     }
 
     static func randomEdit(_ rng: inout SeededGenerator, state: RecordState) -> Edit {
@@ -43,7 +91,7 @@ struct ConvergencePropertyTests {
         for id in ids {
             try history.sim.create(id, collection: "activity", on: 0, fields: ["title": "t", "comment": "c0"])
         }
-        history.sim.sync(0)
+        try history.sim.sync(0)
         for index in 1..<replicas { history.sim.pull(index) }
         for state in history.sim.replicas[0].records.values { history.written.formUnion(state.entryDotsForTests) }
 
@@ -61,19 +109,21 @@ struct ConvergencePropertyTests {
                 let afterDots = after.entryDotsForTests
                 history.written.formUnion(afterDots.subtracting(beforeDots))
                 history.superseded.formUnion(beforeDots.subtracting(afterDots))
-            case 4: history.sim.push(index)
+            case 4:
+                try history.sim.push(index)
+                // A replayed push (its answer was lost) changes nothing.
+                let after = history.sim.server
+                try history.sim.push(index)
+                #expect(history.sim.server == after, "seed \(seed): a replayed push changed the server")
             case 5: history.sim.pull(index)
             case 6:
-                // A duplicated, out-of-order delivery straight between two replicas.
-                let other = Int.random(in: 0..<replicas, using: &rng)
-                let id = ids.randomElement(using: &rng)!
-                history.sim.deliver(id, from: index, to: other)
-                history.sim.deliver(id, from: index, to: other)
+                try forge(&rng, &history.sim, from: index)
+                history.forged += 1
             default:
                 history.snapshots.append(history.sim.state(ids.randomElement(using: &rng)!, on: index))
             }
         }
-        for _ in 0..<2 { for index in 0..<replicas { history.sim.sync(index) } }
+        for _ in 0..<2 { for index in 0..<replicas { try history.sim.sync(index) } }
         return history
     }
 

@@ -56,19 +56,59 @@ struct VersionVectorTests {
 
 @Suite("Hybrid logical clock")
 struct HybridLogicalClockTests {
-    @Test func staysMonotonicWhenTheWallClockGoesBack() {
+    @Test func staysMonotonicWhenTheWallClockGoesBack() throws {
         var clock = HybridLogicalClock(replica: ReplicaID("a"))
-        let first = clock.tick(now: 100)
-        let second = clock.tick(now: 50)
+        let first = try clock.tick(now: 100)
+        let second = try clock.tick(now: 50)
         #expect(second > first)
         #expect(second.wall == 100 && second.logical == 1)
     }
 
-    @Test func ordersAfterAnythingObserved() {
+    @Test func ordersAfterAnythingObserved() throws {
         var clock = HybridLogicalClock(replica: ReplicaID("a"))
-        clock.observe(HybridTimestamp(wall: 5_000, logical: 7, replica: ReplicaID("z")))
-        let next = clock.tick(now: 10)
+        let adopted = clock.observe(HybridTimestamp(wall: 5_000, logical: 7, replica: ReplicaID("z")), limit: 10_000)
+        #expect(adopted)
+        let next = try clock.tick(now: 10)
         #expect(next > HybridTimestamp(wall: 5_000, logical: 7, replica: ReplicaID("z")))
+    }
+
+    /// CAUSALITY case 17: the poisoned timestamp of issue 10 is never adopted, and ticking never traps.
+    @Test(arguments: [
+        HybridTimestamp(wall: 9_223_372_036_854_775_807, logical: 4_294_967_295, replica: ReplicaID("z")),
+        HybridTimestamp(wall: 1_000, logical: 4_294_967_295, replica: ReplicaID("z")),
+        HybridTimestamp(wall: 1_000 + CausalBounds.maxDrift + 1, logical: 0, replica: ReplicaID("z")),
+    ])
+    func refusesToAdoptATimestampBeyondTheBound(poison: HybridTimestamp) throws {
+        var clock = HybridLogicalClock(replica: ReplicaID("a"))
+        let adopted = clock.observe(poison, limit: 1_000 + CausalBounds.maxDrift)
+        #expect(!adopted)
+        let next = try clock.tick(now: 1_000)
+        #expect(next.wall == 1_000 && next.logical == 0)
+    }
+
+    @Test func aFullLogicalCounterMovesTheWallOnInsteadOfTrapping() throws {
+        var clock = HybridLogicalClock(replica: ReplicaID("a"), wall: 5_000, logical: CausalBounds.maxLogical)
+        let next = try clock.tick(now: 10)
+        #expect(next.wall == 5_001 && next.logical == 0)
+        var last = HybridLogicalClock(replica: ReplicaID("a"), wall: CausalBounds.maxWall, logical: CausalBounds.maxLogical)
+        #expect(throws: ClockError.self) { try last.tick(now: 10) }
+        var broken = HybridLogicalClock(replica: ReplicaID("a"))
+        #expect(throws: ClockError.self) { try broken.tick(now: UInt64.max) }
+    }
+
+    @Test func aClockAheadIsSetBackAndOnlyOwnLateEntriesAreRestamped() throws {
+        let me = ReplicaID("a")
+        var clock = HybridLogicalClock(replica: me)
+        let future: UInt64 = 50 * 365 * 86_400_000
+        var state = RecordState(id: "p/A.1", collection: "activity")
+        try state.apply(.set(field: "comment", value: "typed"), schema: .planSync, by: Writer(time: try clock.tick(now: future), author: "x"))
+        #expect(clock.isAhead(of: 10_000))
+        clock.rewind(to: 9_000)
+        let restamped = try state.restamped(by: me, beyond: 10_000, clock: &clock, now: 9_000)
+        #expect(restamped.fields["comment"]?.first?.time.wall == 9_000)
+        #expect(restamped.fields["comment"]?.first?.dot == state.fields["comment"]?.first?.dot)
+        #expect(restamped.fields["comment"]?.first?.value == "typed")
+        #expect(try restamped.restamped(by: ReplicaID("b"), beyond: 0, clock: &clock, now: 9_000) == restamped)
     }
 
     @Test func tiesBreakByReplica() {

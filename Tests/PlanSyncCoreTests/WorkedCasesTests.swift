@@ -15,11 +15,11 @@ struct WorkedCasesTests {
         try sim.create(
             Self.id, collection: "activity", on: 0,
             fields: ["title": "Provide tools", "comment": "start", "focal_points": "OCHA\nUNHCR", "status": "on-track"])
-        for index in 0..<3 { sim.sync(index) }
+        for index in 0..<3 { try sim.sync(index) }
     }
 
-    mutating func syncAll() {
-        for _ in 0..<2 { for index in 0..<3 { sim.sync(index) } }
+    mutating func syncAll() throws {
+        for _ in 0..<2 { for index in 0..<3 { try sim.sync(index) } }
     }
 
     func converged() throws -> String {
@@ -34,7 +34,7 @@ struct WorkedCasesTests {
 
     @Test mutating func case1_aWriteReachesAnotherReplica() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
-        sim.push(a)
+        try sim.push(a)
         sim.pull(b)
         let state = sim.state(Self.id, on: b)
         #expect(state.value(of: "comment") == .text("x"))
@@ -44,7 +44,7 @@ struct WorkedCasesTests {
     @Test mutating func case2_concurrentWritesAreBothKept() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "y"), on: b)
-        syncAll()
+        try syncAll()
         _ = try converged()
         for index in 0..<3 {
             #expect(Set(sim.state(Self.id, on: index).conflict(of: "comment")) == ["x", "y"])
@@ -56,9 +56,9 @@ struct WorkedCasesTests {
     @Test mutating func case3_aWriteThatSawBothCandidatesReplacesThem() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "y"), on: b)
-        syncAll()
+        try syncAll()
         try sim.edit(Self.id, .set(field: "comment", value: "z"), on: c)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(value("comment") == .text("z"))
         #expect(sim.state(Self.id, on: a).conflict(of: "comment").isEmpty)
@@ -67,11 +67,11 @@ struct WorkedCasesTests {
     @Test mutating func case4_lostUpdateBecomesASibling() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "y"), on: b)
-        sim.push(a)
-        sim.push(b)
+        try sim.push(a)
+        try sim.push(b)
         // A has not pulled B's "y": its next write covers only its own "x".
         try sim.edit(Self.id, .set(field: "comment", value: "x2"), on: a)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(Set(sim.state(Self.id, on: c).conflict(of: "comment")) == ["x2", "y"])
     }
@@ -79,7 +79,7 @@ struct WorkedCasesTests {
     @Test mutating func case5_differentFieldsDoNotConflict() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
         try sim.edit(Self.id, .add(field: "focal_points", element: "IOM"), on: b)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(value("comment") == .text("x"))
         #expect(value("focal_points") == .list(["IOM", "OCHA", "UNHCR"]))
@@ -89,7 +89,7 @@ struct WorkedCasesTests {
     @Test mutating func case6_statusIsLastWriterWinsByHybridClock() throws {
         try sim.edit(Self.id, .set(field: "status", value: "completed"), on: b, wallAdvance: 12)
         try sim.edit(Self.id, .set(field: "status", value: "delayed"), on: a, wallAdvance: 10)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(value("status") == .text("completed"))
         #expect(sim.state(Self.id, on: a).conflictedFields().isEmpty)
@@ -98,14 +98,14 @@ struct WorkedCasesTests {
     @Test mutating func case7_addWinsOverAConcurrentRemove() throws {
         try sim.edit(Self.id, .remove(field: "focal_points", element: "OCHA"), on: a)
         try sim.edit(Self.id, .add(field: "focal_points", element: "OCHA"), on: b)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(value("focal_points") == .list(["OCHA", "UNHCR"]))
     }
 
     @Test mutating func removeThatSawTheAddRemoves() throws {
         try sim.edit(Self.id, .remove(field: "focal_points", element: "OCHA"), on: a)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(value("focal_points", on: c) == .list(["UNHCR"]))
     }
@@ -113,7 +113,7 @@ struct WorkedCasesTests {
     @Test mutating func case8_updateBeatsConcurrentDelete() throws {
         try sim.edit(Self.id, .delete, on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "still needed"), on: b)
-        syncAll()
+        try syncAll()
         _ = try converged()
         let state = sim.state(Self.id, on: c)
         #expect(!state.isDeleted)
@@ -123,7 +123,7 @@ struct WorkedCasesTests {
 
     @Test mutating func deleteThatSawEverythingDeletes() throws {
         try sim.edit(Self.id, .delete, on: a)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(sim.state(Self.id, on: b).isDeleted)
         #expect(sim.state(Self.id, on: b).value(of: "title") == .text("Provide tools"), "fields are kept")
@@ -131,9 +131,9 @@ struct WorkedCasesTests {
 
     @Test mutating func case9_aReplayedPushChangesNothing() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
-        sim.push(a)
+        try sim.push(a)
         let once = sim.server
-        sim.push(a)
+        try sim.push(a)
         #expect(sim.server == once)
         #expect(sim.server[Self.id]!.fields["comment"]!.count == 1)
     }
@@ -141,24 +141,24 @@ struct WorkedCasesTests {
     @Test mutating func case10_anOlderCopyChangesNothing() throws {
         let older = sim.state(Self.id, on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "newer"), on: b)
-        sim.push(b)
+        try sim.push(b)
         let before = sim.server[Self.id]!
         #expect(before.joined(with: older) == before)
     }
 
     @Test mutating func case11_translationGoesStaleAndComesBack() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
-        syncAll()
+        try syncAll()
         try sim.edit(Self.id, .translate(field: "comment", language: "fr", text: "x-fr", status: .translated), on: b)
-        syncAll()
+        try syncAll()
         #expect(sim.state(Self.id, on: a).translation(of: "comment", language: "fr")?.stale == false)
         try sim.edit(Self.id, .set(field: "comment", value: "x'"), on: a)
-        syncAll()
+        try syncAll()
         let stale = sim.state(Self.id, on: c).translation(of: "comment", language: "fr")
         #expect(stale?.stale == true)
         #expect(stale?.text == "x-fr", "a stale translation is kept")
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
-        syncAll()
+        try syncAll()
         _ = try converged()
         #expect(sim.state(Self.id, on: b).translation(of: "comment", language: "fr")?.stale == false)
     }
@@ -167,7 +167,7 @@ struct WorkedCasesTests {
         try sim.edit(Self.id, .translate(field: "comment", language: "fr", text: "début", status: .draft), on: a)
         try sim.edit(Self.id, .translate(field: "comment", language: "ar", text: "بداية", status: .draft), on: b)
         try sim.edit(Self.id, .set(field: "comment", value: "changed"), on: c)
-        syncAll()
+        try syncAll()
         _ = try converged()
         let state = sim.state(Self.id, on: a)
         #expect(state.conflictedFields().isEmpty)
@@ -180,7 +180,7 @@ struct WorkedCasesTests {
     @Test mutating func case13_twoTranslatorsOfOneLanguageKeepBoth() throws {
         try sim.edit(Self.id, .translate(field: "comment", language: "fr", text: "un", status: .draft), on: a)
         try sim.edit(Self.id, .translate(field: "comment", language: "fr", text: "deux", status: .draft), on: b)
-        syncAll()
+        try syncAll()
         _ = try converged()
         let view = sim.state(Self.id, on: c).translation(of: "comment", language: "fr")
         #expect(Set(view?.candidates ?? []) == ["un", "deux"])
@@ -189,9 +189,9 @@ struct WorkedCasesTests {
     @Test mutating func resolveSupersedesEveryCandidateAndRecordsWho() throws {
         try sim.edit(Self.id, .set(field: "comment", value: "x"), on: a)
         try sim.edit(Self.id, .set(field: "comment", value: "y"), on: b)
-        syncAll()
+        try syncAll()
         try sim.edit(Self.id, .resolve(field: "comment", value: "x and y"), on: c)
-        syncAll()
+        try syncAll()
         _ = try converged()
         let state = sim.state(Self.id, on: a)
         #expect(state.conflict(of: "comment").isEmpty)

@@ -62,25 +62,28 @@ struct AccessTests {
         for (who, edit, reason) in forged {
             let latest = try await http.latest(token: admin)
             var state = stored
-            try state.apply(edit, schema: .planSync, by: Self.writer)
-            let (status, body) = try await http.send(.POST, "/v1/push", token: tokens[who]!, body: Self.push(state))
+            try state.apply(edit, schema: .planSync, by: Self.writer(who))
+            let (status, body) = try await http.send(.POST, "/v1/push", token: tokens[who]!, body: Self.push(state, as: who))
             #expect(status == 403, "\(who) \(edit): \(status) \(body)")
             #expect(body.contains(Self.record) && body.contains(reason), "\(body)")
             #expect(try await http.latest(token: admin) == latest, "a refused push stored something")
         }
         // A new record is the central team's to create.
         let new = RecordState(id: "iasc-protection-policy/Z.9", collection: "activity")
-        let (status, _) = try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(new))
+        let (status, _) = try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(new, as: "office"))
         #expect(status == 403)
 
         // And what the roles may do is stored.
         var progress = stored
-        try progress.apply(.set(field: "status", value: "delayed"), schema: .planSync, by: Self.writer)
-        #expect(try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(progress)).status == 200)
+        try progress.apply(.set(field: "status", value: "delayed"), schema: .planSync, by: Self.writer("office"))
+        #expect(
+            try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(progress, as: "office")).status
+                == 200)
         var french = try await Self.fetch(Self.record, http: http, token: admin)
         try french.apply(
-            .translate(field: "comment", language: "fr", text: "x", status: .draft), schema: .planSync, by: Self.writer)
-        #expect(try await http.send(.POST, "/v1/push", token: tokens["fr"]!, body: Self.push(french)).status == 200)
+            .translate(field: "comment", language: "fr", text: "x", status: .draft), schema: .planSync,
+            by: Self.writer("fr"))
+        #expect(try await http.send(.POST, "/v1/push", token: tokens["fr"]!, body: Self.push(french, as: "fr")).status == 200)
     }
 
     @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
@@ -110,11 +113,17 @@ struct AccessTests {
         #expect(noOffice.status != 0 && noOffice.stderr.contains("--office"))
     }
 
-    static let writer = Writer(
-        time: HybridTimestamp(wall: 4_000_000_000_000, logical: 0, replica: ReplicaID("forger")), author: "forger")
+    /// A write of replica `forger-WHO`, dated now (the server refuses timestamps far ahead of its clock).
+    static func writer(_ who: String) -> Writer {
+        Writer(
+            time: HybridTimestamp(
+                wall: UInt64(Date().timeIntervalSince1970 * 1000), logical: 0, replica: ReplicaID("forger-\(who)")),
+            author: who)
+    }
 
-    static func push(_ state: RecordState) throws -> Data {
-        try JSONEncoder().encode(PushRequest(replica: ReplicaID("forger"), records: [state]))
+    /// A push from replica `forger-WHO`: each token pushes from a replica of its own.
+    static func push(_ state: RecordState, as who: String) throws -> Data {
+        try JSONEncoder().encode(PushRequest(replica: ReplicaID("forger-\(who)"), records: [state]))
     }
 
     static func fetch(_ id: String, http: RawHTTP, token: String) async throws -> RecordState {

@@ -20,12 +20,12 @@ final class FaultyTransport: SyncTransport {
 
     func session() async throws -> SessionInfo { try await inner.session() }
 
-    func push(_ request: PushRequest) async throws -> PushResponse {
-        try await faulty { try await inner.push(request) }
+    func push(_ request: PushRequest, history: HistoryPosition?) async throws -> PushResponse {
+        try await faulty { try await inner.push(request, history: history) }
     }
 
-    func pull(since: UInt64, limit: Int, replica: ReplicaID) async throws -> PullResponse {
-        try await faulty { try await inner.pull(since: since, limit: limit, replica: replica) }
+    func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws -> PullResponse {
+        try await faulty { try await inner.pull(since: since, limit: limit, replica: replica, history: history) }
     }
 
     private func faulty<T>(_ call: () async throws -> T) async throws -> T {

@@ -26,7 +26,7 @@ struct AlignmentTests {
         var clock = HybridLogicalClock(replica: ReplicaID("central"))
         let records = try MaterialWrites.add(
             id: "faq", title: "FAQ", kind: "faq", body: try MarkdownSegments.parse(markdown), segmentKey: { String(format3($0)) }
-        ).map { try $0.state(schema: .planSync) { Writer(time: clock.tick(now: 1_000), author: "central") } }
+        ).map { try $0.state(schema: .planSync) { Writer(time: try clock.tick(now: 1_000), author: "central") } }
         return (try #require(Material(id: "faq", in: records)), records)
     }
 
@@ -92,8 +92,8 @@ struct AlignmentTests {
         var right = records
         var a = HybridLogicalClock(replica: ReplicaID("amman"))
         var b = HybridLogicalClock(replica: ReplicaID("dakar"))
-        try left[3].apply(.set(field: "text", value: "Amman's answer."), schema: .planSync, by: Writer(time: a.tick(now: 5_000), author: "a"))
-        try right[3].apply(.set(field: "text", value: "Dakar's answer."), schema: .planSync, by: Writer(time: b.tick(now: 5_000), author: "b"))
+        try left[3].apply(.set(field: "text", value: "Amman's answer."), schema: .planSync, by: Writer(time: try a.tick(now: 5_000), author: "a"))
+        try right[3].apply(.set(field: "text", value: "Dakar's answer."), schema: .planSync, by: Writer(time: try b.tick(now: 5_000), author: "b"))
         let joined = zip(left, right).map { $0.joined(with: $1) }
         let material = try #require(Material(id: "faq", in: joined))
         #expect(material.shown(in: nil).body.map(\.conflict) == [false, false, true, false, false, false, false])

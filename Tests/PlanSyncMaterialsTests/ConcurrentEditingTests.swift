@@ -16,7 +16,7 @@ struct ConcurrentEditingTests {
         _ create: [NewRecord], _ edits: [(id: String, edit: Edit)], on index: Int, in sim: inout Simulation
     ) throws {
         for new in create {
-            let state = try new.state(schema: sim.schema) { sim.writer(index) }
+            let state = try new.state(schema: sim.schema) { try sim.writer(index) }
             sim.replicas[index].records[new.id] = state
         }
         for (id, edit) in edits { try sim.edit(id, edit, on: index, wallAdvance: 0) }
@@ -37,7 +37,7 @@ struct ConcurrentEditingTests {
             return "seed\(keys)"
         }
         try Self.write(created, [], on: 0, in: &sim)
-        sim.sync(0)
+        try sim.sync(0)
         for index in 1..<3 { sim.pull(index) }
 
         var written = Set(first.map(\.text))
@@ -46,7 +46,7 @@ struct ConcurrentEditingTests {
             let index = Int.random(in: 0..<3, using: &rng)
             sim.replicas[index].wall += UInt64.random(in: 0...2, using: &rng)
             if Int.random(in: 0..<4, using: &rng) == 0 {
-                sim.sync(index)
+                try sim.sync(index)
                 continue
             }
             var body = try Self.material(on: index, in: sim).segments.map(\.markdown)
@@ -74,7 +74,7 @@ struct ConcurrentEditingTests {
             // The replica's own document is exactly what it asked for.
             #expect(try Self.material(on: index, in: sim).segments.map(\.markdown) == body, "seed \(seed) step \(step)")
         }
-        for _ in 0..<2 { for index in 0..<3 { sim.sync(index) } }
+        for _ in 0..<2 { for index in 0..<3 { try sim.sync(index) } }
 
         let documents = try (0..<3).map { try Self.material(on: $0, in: sim).markdown }
         #expect(Set(documents).count == 1, "seed \(seed): replicas disagree")

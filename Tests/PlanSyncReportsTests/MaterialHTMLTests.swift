@@ -93,8 +93,8 @@ struct MaterialHTMLTests {
         var records = try MaterialWrites.add(
             id: "guide", title: title, kind: "briefing", audience: audience,
             body: try MarkdownSegments.parse(markdown), segmentKey: { "k\($0 + 100)" }
-        ).map { try $0.state(schema: .planSync) { Writer(time: clock.tick(now: 1_000), author: "central") } }
-        func writer() -> Writer { Writer(time: clock.tick(now: 2_000), author: "translator") }
+        ).map { try $0.state(schema: .planSync) { Writer(time: try clock.tick(now: 1_000), author: "central") } }
+        func writer() throws -> Writer { Writer(time: try clock.tick(now: 2_000), author: "translator") }
         if let translatedTitle {
             try records[0].apply(
                 .translate(field: "title", language: language, text: translatedTitle, status: .translated),
@@ -129,8 +129,8 @@ struct MaterialHTMLTests {
         var right = left
         var a = HybridLogicalClock(replica: ReplicaID("amman"))
         var b = HybridLogicalClock(replica: ReplicaID("dakar"))
-        try left[1].apply(.set(field: "text", value: "Second, by Amman."), schema: .planSync, by: Writer(time: a.tick(now: 9_000), author: "a"))
-        try right[1].apply(.set(field: "text", value: "Second, by Dakar."), schema: .planSync, by: Writer(time: b.tick(now: 9_000), author: "b"))
+        try left[1].apply(.set(field: "text", value: "Second, by Amman."), schema: .planSync, by: Writer(time: try a.tick(now: 9_000), author: "a"))
+        try right[1].apply(.set(field: "text", value: "Second, by Dakar."), schema: .planSync, by: Writer(time: try b.tick(now: 9_000), author: "b"))
         let joined = try #require(Material(id: "guide", in: [material.record] + zip(left, right).map { $0.joined(with: $1) }))
         let html = MaterialHTML.render(joined, language: nil)
         #expect(html.contains("<p id=\"guide/s/k101\"><span class=\"mark conflict\">in conflict</span> Second, by Dakar.</p>"), "\(html)")

@@ -16,7 +16,7 @@ struct XliffTests {
     }
 
     mutating func write(_ edit: Edit) throws {
-        try record.apply(edit, schema: .planSync, by: Writer(time: clock.tick(now: 1), author: "t"))
+        try record.apply(edit, schema: .planSync, by: Writer(time: try clock.tick(now: 1), author: "t"))
     }
 
     func unit(_ document: XliffDocument, _ field: String) throws -> XliffDocument.Unit {

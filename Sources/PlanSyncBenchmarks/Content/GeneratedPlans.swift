@@ -82,13 +82,13 @@ struct GeneratedPlans: Sendable {
             record = NewRecord(id: "\(activityID)/\(index)", collection: "related", values: values)
         }
         let now = self.now
-        var state = try record.state(schema: .planSync) { Writer(time: clock.tick(now: now), author: "bench-editor") }
+        var state = try record.state(schema: .planSync) { Writer(time: try clock.tick(now: now), author: "bench-editor") }
         for language in Schema.languages {
             let prose = Prose.of(language: language)
             for field in Self.translatedFields {
                 guard let source = state.fields[field]?.first?.value else { continue }
                 let text = prose.text(bytes: max(40, source.utf8.count), using: &random)
-                let writer = Writer(time: translators[language]!.tick(now: now), author: "bench-\(language)")
+                let writer = Writer(time: try translators[language]!.tick(now: now), author: "bench-\(language)")
                 try state.apply(
                     .translate(field: field, language: language, text: text, status: .translated), schema: .planSync,
                     by: writer)

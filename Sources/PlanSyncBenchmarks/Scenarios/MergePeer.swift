@@ -77,19 +77,19 @@ enum MergePeer {
             for field in 0..<workload.fields {
                 try base.apply(
                     .set(field: "f\(field)", value: workload.value("base", document: index, update: field)),
-                    schema: schema, by: Writer(time: clocks.origin.tick(now: now), author: "origin"))
+                    schema: schema, by: Writer(time: try clocks.origin.tick(now: now), author: "origin"))
             }
             var a = base
             var b = base
             for (update, field) in updates.a.enumerated() {
                 try a.apply(
                     .set(field: "f\(field)", value: workload.value("a", document: index, update: update)),
-                    schema: schema, by: Writer(time: clocks.a.tick(now: now + 1), author: "a"))
+                    schema: schema, by: Writer(time: try clocks.a.tick(now: now + 1), author: "a"))
             }
             for (update, field) in updates.b.enumerated() {
                 try b.apply(
                     .set(field: "f\(field)", value: workload.value("b", document: index, update: update)),
-                    schema: schema, by: Writer(time: clocks.b.tick(now: now + 1), author: "b"))
+                    schema: schema, by: Writer(time: try clocks.b.tick(now: now + 1), author: "b"))
             }
             pairs.append((a, b))
             encoded.append(RecordJSON.encode(b))

@@ -26,7 +26,9 @@ struct ServerData {
         ids.reserveCapacity(count)
         while ids.count < count {
             let batch = try plans.next(min(1_000, count - ids.count))
-            let response = try await store.push(batch, from: ReplicaID("bench-loader")) { _, _, _ in .store }
+            let response = try await store.push(batch) { incoming, _, _ in
+                PushStep(decision: .store(incoming, origin: nil), partial: false)
+            }
             guard response.changed == batch.count else {
                 throw BenchmarkError("loading generated records: \(response.changed) of \(batch.count) stored")
             }

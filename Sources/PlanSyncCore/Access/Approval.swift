@@ -82,6 +82,6 @@ public struct HeldProposal: Sendable, Hashable {
                 .init("period", report.value(of: "period", schema: schema)?.text ?? ""), .init("changes", json),
                 .init("proposed_by", proposer), .init("outcome", "pending"),
             ])
-        return try new.state(schema: schema) { Writer(time: clock.tick(now: now), author: proposer) }
+        return try new.state(schema: schema) { Writer(time: try clock.tick(now: now), author: proposer) }
     }
 }

@@ -16,6 +16,16 @@ public struct ReplicaID: Hashable, Comparable, Sendable, CustomStringConvertible
         return ReplicaID(String(high, radix: 16).leftPadded(to: 16))
     }
 
+    /// A replica id read from outside: 1 to 64 ASCII letters, digits, `-`, `_` or `.`; nil otherwise.
+    public init?(validating text: String) {
+        let allowed = text.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E
+        }
+        guard allowed, !text.isEmpty, text.utf8.count <= 64 else { return nil }
+        self.init(text)
+    }
+
     public var description: String { rawValue }
 
     public static func < (lhs: ReplicaID, rhs: ReplicaID) -> Bool {

@@ -46,7 +46,7 @@ public enum RecordJSON {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
             writer.record(record)
         }
-        writer.raw("]}")
+        writer.raw(push.recover ? "],\"recover\":true}" : "]}")
         return writer.bytes
     }
 
@@ -54,9 +54,11 @@ public enum RecordJSON {
         var reader = JSONReader(bytes)
         var replica: ReplicaID?
         var records: [RecordState]?
+        var recover = false
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
             case "replica": replica = ReplicaID(try reader.string())
+            case "recover": recover = try reader.bool()
             case "records": records = try reader.array { reader throws(RecordJSONError) in try reader.record() }
             default: try reader.skip()
             }
@@ -64,7 +66,7 @@ public enum RecordJSON {
         try reader.end()
         guard let replica else { throw RecordJSONError("push: missing 'replica'") }
         guard let records else { throw RecordJSONError("push: missing 'records'") }
-        return PushRequest(replica: replica, records: records)
+        return PushRequest(replica: replica, records: records, recover: recover)
     }
 
     public static func decodePull(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PullResponse {
@@ -75,8 +77,12 @@ public enum RecordJSON {
         var more: Bool?
         var latest: UInt64?
         var evicted: [String] = []
+        var time: UInt64?
+        var epoch: String?
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
+            case "time": time = try reader.unsigned()
+            case "epoch": epoch = try reader.string()
             case "records":
                 records = try reader.array { reader throws(RecordJSONError) in
                     _ = try reader.peek()
@@ -98,7 +104,8 @@ public enum RecordJSON {
             throw RecordJSONError("pull: missing 'records', 'cursor', 'more' or 'latest'")
         }
         return PullResponse(
-            records: records, cursor: cursor, more: more, latest: latest, evicted: evicted, receivedJSON: received)
+            records: records, cursor: cursor, more: more, latest: latest, evicted: evicted, receivedJSON: received,
+            time: time, epoch: epoch)
     }
 }
 

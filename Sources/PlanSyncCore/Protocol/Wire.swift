@@ -3,15 +3,54 @@ public enum ProtocolVersion {
     public static let current = 1
 }
 
+/// A point in a server's history: a sequence number, and the epoch (one run of the server) it was seen in.
+///
+/// A replica keeps the latest position it saw and sends it with every request (header `PlanSync-History`,
+/// `EPOCH:SEQ`); a server whose history no longer reaches it (restored from a backup) says where to resume.
+public struct HistoryPosition: Codable, Sendable, Hashable, CustomStringConvertible {
+    public var epoch: String
+    public var seq: UInt64
+
+    public init(epoch: String, seq: UInt64) {
+        self.epoch = epoch
+        self.seq = seq
+    }
+
+    /// The header form, `EPOCH:SEQ`.
+    public var description: String { "\(epoch):\(seq)" }
+
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let seq = UInt64(parts[1]), !parts[0].isEmpty, parts[0].utf8.count <= 64 else {
+            return nil
+        }
+        self.init(epoch: String(parts[0]), seq: seq)
+    }
+
+    /// The header a request carries it in.
+    public static let header = "PlanSync-History"
+}
+
 /// `POST /v1/push`: changed records, each whole, with its causal metadata.
 public struct PushRequest: Codable, Sendable {
-    /// The pushing replica (for the server's log; authorisation comes from the token).
+    /// The pushing replica. The server binds it to the token on first use and refuses it from any other token.
     public var replica: ReplicaID
     public var records: [RecordState]
+    /// The replica found the server's history went back: the server keeps what it can believe of each record
+    /// (the pusher's own writes, and what it already holds of others) instead of refusing the batch.
+    public var recover: Bool
 
-    public init(replica: ReplicaID, records: [RecordState]) {
+    public init(replica: ReplicaID, records: [RecordState], recover: Bool = false) {
         self.replica = replica
         self.records = records
+        self.recover = recover
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        replica = try container.decode(ReplicaID.self, forKey: .replica)
+        records = try container.decode([RecordState].self, forKey: .records)
+        recover = try container.decodeIfPresent(Bool.self, forKey: .recover) ?? false
     }
 }
 
@@ -27,12 +66,22 @@ public struct PushResponse: Codable, Sendable, Equatable {
     /// Reports whose edit was held for the central team because the period is approved: the pusher drops
     /// its copy, and the next pull brings the approved state back.
     public var held: [String]
+    /// Records of a recovering push of which the server could believe only part (they carry writes of other
+    /// replicas it no longer holds): the pusher keeps them queued and pushes them again at its next sync.
+    public var partial: [String]
+    /// Where the server's history stands after this push, in the pusher's scope.
+    public var history: HistoryPosition?
 
-    public init(received: Int, changed: Int, evicted: [String] = [], held: [String] = []) {
+    public init(
+        received: Int, changed: Int, evicted: [String] = [], held: [String] = [], partial: [String] = [],
+        history: HistoryPosition? = nil
+    ) {
         self.received = received
         self.changed = changed
         self.evicted = evicted
         self.held = held
+        self.partial = partial
+        self.history = history
     }
 
     public init(from decoder: any Decoder) throws {
@@ -41,6 +90,8 @@ public struct PushResponse: Codable, Sendable, Equatable {
         changed = try container.decode(Int.self, forKey: .changed)
         evicted = try container.decodeIfPresent([String].self, forKey: .evicted) ?? []
         held = try container.decodeIfPresent([String].self, forKey: .held) ?? []
+        partial = try container.decodeIfPresent([String].self, forKey: .partial) ?? []
+        history = try container.decodeIfPresent(HistoryPosition.self, forKey: .history)
     }
 }
 
@@ -51,8 +102,12 @@ public struct PullResponse: Codable, Sendable {
     public var cursor: UInt64
     /// Whether more changes follow this page.
     public var more: Bool
-    /// The server's latest sequence when the page was read, for progress.
+    /// The latest sequence in the puller's scope when the page was read, for progress.
     public var latest: UInt64
+    /// The server's wall clock when it answered (milliseconds since 1970).
+    public var time: UInt64?
+    /// The epoch the page was read in; with `cursor`, the replica's new position in the server's history.
+    public var epoch: String?
     /// Records that left the puller's scope since `since`: the replica drops them.
     public var evicted: [String]
     /// Each record's JSON as received, when the page was read by `RecordJSON` (not part of the wire form): a
@@ -60,13 +115,15 @@ public struct PullResponse: Codable, Sendable {
     public var receivedJSON: [String]?
 
     private enum CodingKeys: String, CodingKey {
-        case records, cursor, more, latest, evicted
+        case records, cursor, more, latest, evicted, time, epoch
     }
 
     public init(
         records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64, evicted: [String] = [],
-        receivedJSON: [String]? = nil
+        receivedJSON: [String]? = nil, time: UInt64? = nil, epoch: String? = nil
     ) {
+        self.time = time
+        self.epoch = epoch
         precondition(receivedJSON.map { $0.count == records.count } ?? true, "one JSON text per record")
         self.receivedJSON = receivedJSON
         self.records = records
@@ -83,6 +140,8 @@ public struct PullResponse: Codable, Sendable {
         more = try container.decode(Bool.self, forKey: .more)
         latest = try container.decode(UInt64.self, forKey: .latest)
         evicted = try container.decodeIfPresent([String].self, forKey: .evicted) ?? []
+        time = try container.decodeIfPresent(UInt64.self, forKey: .time)
+        epoch = try container.decodeIfPresent(String.self, forKey: .epoch)
     }
 }
 
@@ -92,11 +151,20 @@ public struct SessionInfo: Codable, Sendable, Equatable {
     public var server: ReplicaID
     public var principal: Principal
     public var protocolVersion: Int
+    /// The server's wall clock when it answered (milliseconds since 1970), so a device can tell its clock is off.
+    public var time: UInt64?
+    /// The epoch the server is in.
+    public var epoch: String?
 
-    public init(server: ReplicaID, principal: Principal, protocolVersion: Int = ProtocolVersion.current) {
+    public init(
+        server: ReplicaID, principal: Principal, protocolVersion: Int = ProtocolVersion.current, time: UInt64? = nil,
+        epoch: String? = nil
+    ) {
         self.server = server
         self.principal = principal
         self.protocolVersion = protocolVersion
+        self.time = time
+        self.epoch = epoch
     }
 }
 
@@ -104,9 +172,17 @@ public struct SessionInfo: Codable, Sendable, Equatable {
 public struct ErrorBody: Codable, Sendable, Equatable {
     public var error: String
     public var detail: String
+    /// `history_changed`: the sequence to pull again from, and the server's epoch now.
+    public var resume: UInt64?
+    public var epoch: String?
+    /// `clock_ahead`: the server's wall clock (milliseconds since 1970).
+    public var serverTime: UInt64?
 
-    public init(error: String, detail: String) {
+    public init(error: String, detail: String, resume: UInt64? = nil, epoch: String? = nil, serverTime: UInt64? = nil) {
         self.error = error
         self.detail = detail
+        self.resume = resume
+        self.epoch = epoch
+        self.serverTime = serverTime
     }
 }

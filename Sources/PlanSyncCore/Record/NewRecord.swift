@@ -24,14 +24,17 @@ public struct NewRecord: Sendable, Hashable {
     }
 
     /// The record's first state: one write per non-empty value, each from a fresh writer.
-    public func state(schema: Schema, writer: () -> Writer) throws(RecordError) -> RecordState {
+    /// A writer that cannot be had (the clock is out of range) is an error of this record.
+    public func state(schema: Schema, writer: () throws -> Writer) throws(RecordError) -> RecordState {
         try RecordID.validate(id)
         guard schema.collection(collection) != nil else {
             throw RecordError(record: id, "unknown collection '\(collection)'")
         }
         var state = RecordState(id: id, collection: collection)
         for value in values where !value.value.isEmpty {
-            try state.apply(.set(field: value.field, value: value.value), schema: schema, by: writer())
+            let next: Writer
+            do { next = try writer() } catch { throw RecordError(record: id, "\(error)") }
+            try state.apply(.set(field: value.field, value: value.value), schema: schema, by: next)
         }
         return state
     }

@@ -7,26 +7,56 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
     public let detail: String
+    /// Extra members of the body for the errors a client acts on (`history_changed`, `clock_ahead`).
+    var body: ErrorBody
+    /// Whether the connection closes after the answer (the request body was not read to its end).
+    var closes = false
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.body = ErrorBody(error: code, detail: detail)
+    }
+
+    /// A refused push: the role's refusals are 403, unbelievable claims 400 (`clock_ahead` with the server's
+    /// time, so the device can tell how far off its clock is).
+    init(refusal: PushRefusal, serverTime: UInt64) {
+        let status: HTTPResponse.Status = refusal.kind == .forbidden ? .forbidden : .badRequest
+        self.init(status, refusal.kind.rawValue, refusal.description)
+        if refusal.kind == .clockAhead { body.serverTime = serverTime }
+    }
+
+    var closingConnection: APIError {
+        var copy = self
+        copy.closes = true
+        return copy
     }
 
     public var description: String { "\(status.code) \(code): \(detail)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = try WireJSON.encode(ErrorBody(error: code, detail: detail))
+        let body = try WireJSON.encode(self.body)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if closes { headers[.connection] = "close" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func badRequest(_ detail: String) -> APIError { APIError(.badRequest, "bad_request", detail) }
     static func tooLarge(_ detail: String) -> APIError { APIError(.contentTooLarge, "too_large", detail) }
     static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, "forbidden", detail) }
+    static func historyChanged(resume: UInt64, epoch: String, seen: HistoryPosition) -> APIError {
+        var error = APIError(
+            .conflict, "history_changed",
+            "this server's history no longer reaches \(seen) (it was restored from a backup or an older copy of its "
+                + "data): pull again from \(resume) and push again this replica's own writes")
+        error.body.resume = resume
+        error.body.epoch = epoch
+        return error
+    }
+
     static let unauthorized = APIError(
         .unauthorized, "unauthorized", "missing, unknown or revoked token (send 'Authorization: Bearer TOKEN')")
 }

@@ -51,26 +51,43 @@ public struct SyncServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: ErrorMiddleware(logger: logger))
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
         router.get("/v1/session") { request, _ in
             let principal = try await authenticate(request)
-            let info = SessionInfo(server: try await store.serverID(), principal: principal)
+            let info = SessionInfo(
+                server: try await store.serverID(), principal: principal, time: Self.now(),
+                epoch: try await store.epoch().id)
             return Self.json(try WireJSON.string(info))
         }
-        router.post("/v1/push") { request, _ in try await push(request) }
+        router.post("/v1/push") { request, _ in
+            let principal: Principal
+            do {
+                principal = try await authenticate(request)
+            } catch {
+                // Refused before the body was read: read it (within the limit) and drop it, so a client that
+                // sends its whole body before reading the answer still gets the answer.
+                _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
+                throw error
+            }
+            return try await push(request, principal: principal)
+        }
         router.get("/v1/pull") { request, _ in try await pull(request) }
         return router
     }
 
     // MARK: - Endpoints
 
-    func push(_ request: Request) async throws -> Response {
-        let principal = try await authenticate(request)
+    func push(_ request: Request, principal: Principal) async throws -> Response {
         let push = try await pushRequest(request)
+        guard ReplicaID(validating: push.replica.rawValue) != nil else {
+            throw APIError.badRequest("replica: expected a replica id (1 to 64 letters, digits, '-', '_' or '.')")
+        }
         guard push.records.count <= limits.maxPushRecords else {
             throw APIError.tooLarge("\(push.records.count) records in one push; the most is \(limits.maxPushRecords)")
+                
         }
         var seen = Set<String>()
         for record in push.records {
@@ -83,23 +100,35 @@ public struct SyncServer: Sendable {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
-        let policy = PushPolicy(
-            principal: principal, pusher: push.replica, server: try await store.serverID(), schema: schema)
-        let incoming = Dictionary(push.records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let response: PushResponse
+        try await bind(push.replica, to: principal, request: request)
+        let epoch = try await store.epoch()
+        let now = Self.now()
+        let plan = PushPlan(
+            verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
+            server: try await store.serverID(), recovering: push.recover)
+        var response: PushResponse
         do {
-            response = try await store.push(push.records, from: push.replica) { stored, joined, lookup in
-                try policy.decide(stored: stored, joined: joined, incoming: incoming[joined.id]!, lookup: lookup)
+            response = try await store.push(push.records) { incoming, stored, lookup in
+                try plan.step(incoming: incoming, stored: stored, lookup: lookup)
             }
         } catch let error as StoreError {
             throw APIError.badRequest("\(error)")
+        } catch let refusal as PushRefusal {
+            logger.notice(
+                "push refused",
+                metadata: [
+                    "token": "\(principal.name)", "replica": "\(push.replica)", "record": "\(refusal.record)",
+                    "kind": "\(refusal.kind.rawValue)", "reason": "\(refusal.reason)",
+                ])
+            throw APIError(refusal: refusal, serverTime: now)
         }
+        response.history = HistoryPosition(epoch: epoch.id, seq: response.history?.seq ?? 0)
         logger.info(
             "push",
             metadata: [
                 "token": "\(principal.name)", "replica": "\(push.replica)", "received": "\(response.received)",
                 "changed": "\(response.changed)", "held": "\(response.held.count)",
-                "evicted": "\(response.evicted.count)",
+                "evicted": "\(response.evicted.count)", "partial": "\(response.partial.count)",
             ])
         return Self.json(try WireJSON.string(response))
     }
@@ -115,11 +144,16 @@ public struct SyncServer: Sendable {
             throw APIError.badRequest("limit: expected a positive whole number")
         }
         let replica = try query["replica"].map { text in
-            guard !text.isEmpty, text.utf8.count <= 64 else { throw APIError.badRequest("replica: expected a replica id") }
-            return ReplicaID(String(text))
+            guard let id = ReplicaID(validating: String(text)) else {
+                throw APIError.badRequest("replica: expected a replica id (1 to 64 letters, digits, '-', '_' or '.')")
+            }
+            return id
         }
+        if let replica { try await bind(replica, to: principal, request: request) } else { try await checkHistory(request) }
+        let epoch = try await store.epoch()
         let page = try await store.pull(
-            since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica)
+            since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
+            extra: ",\"time\":\(Self.now()),\"epoch\":\"\(epoch.id)\"")
         var body = ByteBuffer(string: page.json)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
@@ -128,6 +162,35 @@ public struct SyncServer: Sendable {
             headers[.contentEncoding] = "gzip"
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// Binds the replica id to the token's name on first use, refuses an id bound to another token, and checks
+    /// that what the replica saw of this server's history is still here.
+    func bind(_ replica: ReplicaID, to principal: Principal, request: Request) async throws {
+        let owner = try await store.bind(replica: replica, to: principal.name)
+        guard owner == principal.name else {
+            logger.notice(
+                "replica id of another token", metadata: ["token": "\(principal.name)", "replica": "\(replica)"])
+            throw APIError.forbidden(
+                "replica \(replica) belongs to another token; a replica syncs only with the token it was created with")
+        }
+        try await checkHistory(request)
+    }
+
+    /// Refuses a request whose replica saw a part of this server's history that is no longer here.
+    func checkHistory(_ request: Request) async throws {
+        let name = HistoryPosition.header.lowercased()
+        guard let header = request.headers.first(where: { $0.name.canonicalName == name })?.value else { return }
+        guard let position = HistoryPosition(header) else {
+            throw APIError.badRequest("\(HistoryPosition.header): expected EPOCH:SEQ, not '\(header)'")
+        }
+        if let resume = try await store.resumePoint(for: position) {
+            let epoch = try await store.epoch()
+            logger.warning(
+                "a replica saw history this server no longer holds",
+                metadata: ["position": "\(position)", "resume": "\(resume)", "epoch": "\(epoch.id)"])
+            throw APIError.historyChanged(resume: resume, epoch: epoch.id, seen: position)
+        }
     }
 
     // MARK: - Helpers
@@ -161,7 +224,8 @@ public struct SyncServer: Sendable {
         do {
             body = try await request.body.collect(upTo: limits.maxBodyBytes)
         } catch is NIOTooManyBytesError {
-            throw APIError.tooLarge("request body over \(limits.maxBodyBytes) bytes")
+            // The rest of the body is still coming: answer and close rather than read it.
+            throw APIError.tooLarge("request body over \(limits.maxBodyBytes) bytes").closingConnection
         }
         if let encoding = request.headers[.contentEncoding], encoding != "identity" {
             guard encoding == "gzip" else { throw APIError.badRequest("unsupported Content-Encoding '\(encoding)'") }
@@ -174,6 +238,11 @@ public struct SyncServer: Sendable {
             }
         }
         return body
+    }
+
+    /// The server's wall clock in milliseconds since 1970.
+    static func now() -> UInt64 {
+        UInt64(Date().timeIntervalSince1970 * 1000)
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

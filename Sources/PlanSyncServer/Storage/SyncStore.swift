@@ -1,44 +1,54 @@
 import PlanSyncCore
 
-/// What the server needs from storage: records with a server-assigned change sequence, and tokens.
+/// What the server needs from storage: records with a server-assigned change sequence, the epochs of its
+/// history, the replicas bound to tokens, and tokens.
 ///
 /// Narrow on purpose, so a PostgreSQL store can follow the embedded SQLite one: every method is one
-/// transaction, and the join itself stays in the core.
+/// transaction, and every decision (verification, join, scope, role, hold) is taken by the caller's plan.
 public protocol SyncStore: Sendable {
     /// The server's stable id, chosen when its data folder was created.
     func serverID() async throws -> ReplicaID
 
-    /// Joins each pushed record into the stored one, in one transaction. `decide` sees the stored state, the
-    /// joined state and a lookup of other stored records; it says what to do with the record, or throws to
-    /// refuse the whole batch — nothing is stored then. A stored state equal to what `pusher` sent is marked
-    /// as that replica's, so its pulls skip it (it holds that state already, or a later one).
+    /// The epoch this process serves, opened on the first call: every start of a server opens a new one.
+    func epoch() async throws -> Epoch
+
+    /// Whether `position` (what a replica saw of this server's history) is in the history this store holds.
+    /// Returns nil when it is, or the sequence to pull again from when the history went back (a restore, an
+    /// older data folder copied back): everything up to it is held, what came after may be lost.
+    func resumePoint(for position: HistoryPosition) async throws -> UInt64?
+
+    /// Binds `replica` to the token named `token` on first use. Returns the token it is bound to: `token`,
+    /// or another one (the replica id belongs to someone else).
+    func bind(replica: ReplicaID, to token: String) async throws -> String
+
+    /// Runs `plan` on each pushed record with its stored copy, in one transaction, and does what it says.
+    /// `plan` may throw to refuse the whole batch — nothing is stored then.
     func push(
-        _ records: [RecordState], from pusher: ReplicaID,
-        decide: @Sendable (_ stored: RecordState?, _ joined: RecordState, _ lookup: (String) throws -> RecordState?)
-            throws -> PushDecision
+        _ records: [RecordState],
+        plan: @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ lookup: (String) throws -> RecordState?)
+            throws -> PushStep
     ) async throws -> PushResponse
 
     /// The changes after sequence `since` that `principal` receives, oldest first, at most `limit`, as a JSON
     /// response body: the records in its scope, and the ids of records that left its scope. Changes whose
     /// stored state `replica` pushed itself count toward the limit and the cursor but are not sent.
-    func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?) async throws -> PullPage
+    func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, extra: String) async throws
+        -> PullPage
 
     /// The token holder whose token hashes to `hash`, unless it was revoked.
     func principal(tokenHash: String) async throws -> Principal?
 
+    /// Creates a token. A name in live use is refused; a revoked token's name may be given to a new token (its
+    /// holder keeps the replicas bound to that name).
     func createToken(_ principal: Principal, hash: String) async throws
     func revokeToken(name: String) async throws -> Bool
 }
 
-/// What the server does with one pushed record.
-public enum PushDecision: Sendable {
-    /// Store the joined state.
-    case store
-    /// Store nothing: the record is no longer the pusher's to hold (it left its scope). The pusher drops it.
-    case evict
-    /// Store `held` (an office's edit of an approved report, kept for the central team) instead of the join,
-    /// and send the stored record to the pusher again, so it returns to the approved state.
-    case hold(RecordState)
+/// One run of a server over its data: positions in the history are `(epoch, sequence)`.
+public struct Epoch: Sendable, Hashable {
+    public var id: String
+    /// The highest sequence the data held when the epoch opened.
+    public var startedAt: UInt64
 }
 
 /// A page of changes, already encoded: the stored JSON of each record is copied, not re-encoded.

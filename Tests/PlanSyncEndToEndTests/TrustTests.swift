@@ -1,0 +1,228 @@
+import Foundation
+import GRDB
+import PlanSyncClient
+import PlanSyncCore
+import PlanSyncTestSupport
+import Testing
+
+/// The attacks of issue 10 (CAUSALITY cases 15–18), each a crafted push to a real server on loopback with only
+/// the documented API: every one is refused, no stored byte changes, and `plansync` keeps working everywhere.
+@Suite("What a server believes of a push")
+struct TrustTests {
+    static let id = "iasc-protection-policy/A.1/1"
+
+    /// A cluster with an admin replica that has written the record, a translator and a viewer token.
+    struct World {
+        let cluster: Cluster
+        let http: RawHTTP
+        let admin: String
+        let adminID: String
+        let observer: String
+
+        init() throws {
+            cluster = try Cluster()
+            http = RawHTTP(base: cluster.server.url)
+            admin = try cluster.replica("central")
+            observer = try cluster.replica("observer", role: "viewer")
+            try cluster.sync(admin)
+            try expectSuccess(cluster.plansync(admin, "set", TrustTests.id, "comment", "written by the central team"))
+            try cluster.sync(admin)
+            try cluster.sync(observer)
+            let status = try cluster.plansync(admin, "status")
+            adminID = String(status.stdout.split(separator: "\n").first { $0.hasPrefix("replica id: ") }!.dropFirst(12))
+        }
+
+        /// The stored record as JSON, and the server's whole state as pulled by an admin, to compare after.
+        func stored(token: String) async throws -> (record: [String: Any], everything: String) {
+            let (_, body) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: token)
+            let page = try json(body) as! [String: Any]
+            let record = (page["records"] as! [[String: Any]]).first { $0["id"] as? String == TrustTests.id }!
+            let records = try JSONSerialization.data(withJSONObject: page["records"]!, options: .sortedKeys)
+            return (record, String(decoding: records, as: UTF8.self))
+        }
+
+        func push(_ record: [String: Any], as replica: String, token: String) async throws -> (status: Int, body: String) {
+            let body = try JSONSerialization.data(withJSONObject: ["replica": replica, "records": [record]])
+            return try await http.send(.POST, "/v1/push", token: token, body: body)
+        }
+
+        /// After an attack: nothing stored changed, and the central team's next edit reaches the viewer.
+        func expectUnharmed(before: String, token: String, sourceLocation: SourceLocation = #_sourceLocation)
+            async throws
+        {
+            #expect(try await stored(token: token).everything == before, "a refused push changed the server", sourceLocation: sourceLocation)
+            try expectSuccess(cluster.plansync(admin, "set", TrustTests.id, "comment", "after the attack"), sourceLocation: sourceLocation)
+            try cluster.sync(admin)
+            try cluster.sync(observer)
+            let shown = try cluster.plansync(observer, "show", TrustTests.id)
+            #expect(shown.stdout.contains("after the attack"), "\(shown)", sourceLocation: sourceLocation)
+        }
+    }
+
+    static func entry(replica: String, counter: Int, wall: UInt64, logical: UInt64 = 0) -> [String: Any] {
+        ["r": replica, "n": counter, "t": wall, "l": logical]
+    }
+
+    static var now: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Case 17: a translator's entry with t = 2^63 − 1 and l = 2^32 − 1 would freeze or crash every clock.
+    @Test func aPoisonedTimestampIsRefusedAndEveryReplicaKeepsEditing() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "es-translator", role: "translator", language: "es")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context["es0000000000001"] = 1
+        forged["context"] = context
+        var poisoned = Self.entry(replica: "es0000000000001", counter: 1, wall: 9_223_372_036_854_775_807, logical: 4_294_967_295)
+        poisoned["v"] = "texto"
+        poisoned["status"] = "draft"
+        poisoned["source"] = "0000000000000000"
+        forged["translations"] = ["es": ["comment": [poisoned]]]
+        let answer = try await world.push(forged, as: "es0000000000001", token: token)
+        #expect(answer.status == 400, "\(answer)")
+        #expect(answer.body.contains(Self.id) && answer.body.contains("out of range"), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+        // A replica created afterwards edits too.
+        let late = try world.cluster.replica("late")
+        try world.cluster.sync(late)
+        try expectSuccess(world.cluster.plansync(late, "set", Self.id, "comment", "from a new replica"))
+        try world.cluster.sync(late)
+    }
+
+    /// Case 15: a translator raises the context entry of the admin's replica by 50 beside a real translation.
+    @Test func aForgedContextOfAnotherReplicaIsRefused() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "fr-translator", role: "translator", language: "fr")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context[world.adminID] = (context[world.adminID] as! Int) + 50
+        context["fr0000000000001"] = 1
+        forged["context"] = context
+        var translation = Self.entry(replica: "fr0000000000001", counter: 1, wall: Self.now)
+        translation["v"] = "écrit"
+        translation["status"] = "draft"
+        translation["source"] = "0000000000000000"
+        forged["translations"] = ["fr": ["comment": [translation]]]
+        let answer = try await world.push(forged, as: "fr0000000000001", token: token)
+        #expect(answer.status == 400, "\(answer)")
+        #expect(answer.body.contains("overclaimed_context") && answer.body.contains(world.adminID), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+    }
+
+    /// Case 16: a viewer pushes the record unchanged but for one raised context entry.
+    @Test(arguments: ["another", "own"])
+    func aViewerChangesNothingNotEvenAContext(whose: String) async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "watcher", role: "viewer")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        let raised = whose == "own" ? "viewer000000001" : world.adminID
+        context[raised] = ((context[raised] as? Int) ?? 0) + 1
+        forged["context"] = context
+        let answer = try await world.push(forged, as: "viewer000000001", token: token)
+        #expect(answer.status == (whose == "own" ? 403 : 400), "\(answer)")
+        #expect(answer.body.contains(Self.id), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+    }
+
+    /// Case 18: a translator names the admin's replica as the pusher.
+    @Test func aReplicaIdOfAnotherTokenIsRefused() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "ar-translator", role: "translator", language: "ar")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        let answer = try await world.push(record, as: world.adminID, token: token)
+        #expect(answer.status == 403 && answer.body.contains("belongs to another token"), "\(answer)")
+        let pull = try await world.http.send(.GET, "/v1/pull?since=0&limit=1&replica=\(world.adminID)", token: token)
+        #expect(pull.status == 403, "\(pull)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+        // The admin's replica still receives what others write.
+        let other = try world.cluster.replica("other")
+        try world.cluster.sync(other)
+        try expectSuccess(world.cluster.plansync(other, "set", Self.id, "comment", "from other"))
+        try world.cluster.sync(other)
+        try world.cluster.sync(world.admin)
+        #expect(try world.cluster.plansync(world.admin, "show", Self.id).stdout.contains("from other"))
+    }
+
+    /// An entry in another replica's name that the server never received, and an altered held entry.
+    @Test func writesInAnotherReplicasNameAreRefused() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "second-admin", role: "admin")
+        let (record, before) = try await world.stored(token: token)
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context["someone00000001"] = 1
+        forged["context"] = context
+        var fields = forged["fields"] as! [String: Any]
+        var comment = Self.entry(replica: "someone00000001", counter: 1, wall: Self.now)
+        comment["v"] = "not mine"
+        fields["comment"] = [comment]
+        forged["fields"] = fields
+        let answer = try await world.push(forged, as: "mine00000000001", token: token)
+        #expect(answer.status == 400 && answer.body.contains("someone00000001"), "\(answer)")
+
+        var altered = record
+        var alteredFields = altered["fields"] as! [String: Any]
+        var title = (alteredFields["title"] as! [[String: Any]])[0]
+        title["v"] = "a title nobody wrote"
+        alteredFields["title"] = [title]
+        altered["fields"] = alteredFields
+        let second = try await world.push(altered, as: "mine00000000001", token: token)
+        #expect(second.status == 400 && second.body.contains("altered_entry"), "\(second)")
+        try await world.expectUnharmed(before: before, token: token)
+    }
+
+    /// A device whose clock was 50 years ahead when its edit was typed (its replica file holds the edit and
+    /// a clock dated then, as such a device writes them): the server refuses the date, and the replica's next
+    /// sync with its clock right re-dates the edit and delivers it. Nothing typed is lost.
+    @Test func anEditMadeWithAClockFarAheadArrivesOnceTheClockIsRight() async throws {
+        let world = try World()
+        let field = try world.cluster.replica("field-office-laptop")
+        try world.cluster.sync(field)
+        try expectSuccess(world.cluster.plansync(field, "set", Self.id, "comment", "typed with a dead battery"))
+        let future = Self.now + 50 * 365 * 86_400_000
+        let replica = try DatabaseQueue(path: field)
+        try await replica.write { db in
+            let json = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [Self.id])!
+            var state = try RecordJSON.decode(json)
+            let mine = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'replica_id'")!
+            var clock = HybridLogicalClock(replica: ReplicaID(mine))
+            state = try state.restamped(by: ReplicaID(mine), beyond: Self.now - 60_000, clock: &clock, now: future)
+            try db.execute(
+                sql: "UPDATE record SET state = ? WHERE id = ?", arguments: [RecordJSON.string(state), Self.id])
+            try db.execute(
+                sql: "UPDATE meta SET value = ? WHERE key = 'hlc'", arguments: [try WireJSON.string(clock)])
+        }
+        try replica.close()
+
+        let sync = try world.cluster.plansync(field, "sync")
+        #expect(sync.status == 0 && !sync.stderr.contains("clock"), "\(sync)")
+        #expect(try world.cluster.plansync(field, "status").stdout.contains("queued records: 0"))
+        try world.cluster.sync(world.observer)
+        #expect(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("dead battery"))
+        // The replica's clock is back to now: its next edits are accepted at once.
+        try expectSuccess(world.cluster.plansync(field, "set", Self.id, "status", "completed"))
+        let next = try world.cluster.plansync(field, "sync", "--json")
+        #expect(next.status == 0 && next.stdout.contains("\"pushedChanged\" : 1"), "\(next)")
+    }
+
+    /// The line a sync prints when the device's clock is off by more than the bound.
+    @Test func aClockFarOffIsSaidInOneLine() {
+        var report = SyncReport()
+        report.clockSkew = 50 * 365 * 86_400_000
+        report.clockRefused = true
+        #expect(report.clockWarning == "this device's clock is 50 years ahead of the server's; set it right: queued edits wait until then (nothing is lost)")
+        report.clockSkew = -3 * 3_600_000
+        report.clockRefused = false
+        #expect(report.clockWarning == "this device's clock is 3 hours behind the server's; set it right")
+        report.clockSkew = 60_000
+        #expect(report.clockWarning == nil)
+    }
+}
