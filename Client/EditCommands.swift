@@ -1,11 +1,20 @@
 import ArgumentParser
 import Foundation
 import PlanSyncCore
+import PlanSyncMaterials
 import PlanSyncReplica
 
 /// Applies one edit to the replica (offline) and says what it did.
 func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: String) async throws {
-    try await options.open().edit(id, edit)
+    let replica = try options.open()
+    if let record = try await replica.record(id) {
+        do {
+            try MaterialText.check(edit, record: id, collection: record.collection)
+        } catch {
+            throw ValidationError("\(error); nothing was changed")
+        }
+    }
+    try await replica.edit(id, edit)
     print("\(done) (queued for the next sync)")
 }
 

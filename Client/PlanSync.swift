@@ -16,7 +16,8 @@ struct PlanSync: AsyncParsableCommand {
             MaterialCommand.self,
         ])
 
-    /// Runs the command. A malformed command line prints the usage; every other error prints as one line,
+    /// Runs the command. Help (`--help` on any command, `help`, a group run without a subcommand) prints to
+    /// stdout and exits 0; a malformed command line prints the usage; every other error prints as one line,
     /// `plansync: …`, and exits 1.
     static func main() async {
         var command: any ParsableCommand
@@ -35,6 +36,9 @@ struct PlanSync: AsyncParsableCommand {
             Foundation.exit(error.rawValue)
         } catch let error as ValidationError {
             fail(error.message)
+        } catch let error where exitCode(for: error) == .success {
+            // Argument-parser asks for help by throwing from `run()`: `help`, `--help` and a bare group do.
+            exit(withError: error)
         } catch {
             fail("\(error)")
         }

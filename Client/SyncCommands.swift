@@ -6,17 +6,22 @@ import PlanSyncReplica
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a replica for a server (harmless if the file already belongs to that server).")
+        abstract: "Create a replica for a server (harmless if the file already belongs to that server).",
+        discussion: """
+            The token comes from exactly one of --token-file FILE, $PLANSYNC_TOKEN or --token; the first two keep \
+            it out of 'ps' and the shell's history. The replica file is readable by its owner only.
+            """)
 
     @OptionGroup var replica: ReplicaOptions
     @Option(help: "The server's URL, e.g. http://127.0.0.1:8080.") var server: String
-    @Option(help: "The access token the server's administrator gave you.") var token: String
+    @OptionGroup var credentials: TokenOptions
 
     func run() async throws {
         let path = try replica.path
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
             throw ValidationError("--server must be an http:// or https:// URL, not '\(server)'")
         }
+        let token = try credentials.value
         let session = try await HTTPTransport(baseURL: server, token: token).session()
         _ = try Replica.create(at: path, serverURL: server, token: token, session: session)
         let principal = session.principal

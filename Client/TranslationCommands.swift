@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlanSyncCore
+import PlanSyncMaterials
 import PlanSyncReplica
 import PlanSyncTranslation
 
@@ -113,6 +114,10 @@ struct Xliff: AsyncParsableCommand {
             let plan: XliffImport
             do {
                 plan = try XliffImport.plan(XliffDocument.parse(data), records: records, schema: replica.schema)
+                for change in plan.changes {
+                    let collection = records[change.record]?.collection ?? ""
+                    try MaterialText.check(change.edit, record: change.record, collection: collection)
+                }
             } catch {
                 throw ValidationError("\(file): \(error); nothing was imported")
             }

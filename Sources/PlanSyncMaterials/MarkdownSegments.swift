@@ -39,13 +39,19 @@ public struct MarkdownError: Error, CustomStringConvertible, Sendable, Equatable
 /// The subset materials use, on purpose small so a round trip is exact: ATX headings (`#`…`######`),
 /// paragraphs (lines up to a blank line), block quotes (`> `), flat bullet (`- `, `* `, `+ `) and numbered
 /// (`1. `) lists — one segment per item —, and pipe tables — one segment per cell. Fenced or indented code,
-/// raw HTML blocks and nested lists are refused with the line, rather than stored in a shape that would not
-/// come back out.
+/// raw HTML (blocks and inline tags, `MaterialText`'s rule) and nested lists are refused with the line, rather
+/// than stored in a shape that would not come back out or that would run in a reader's browser.
 public enum MarkdownSegments {
     /// The segments of a document, in order. An empty document has none.
     public static func parse(_ markdown: String) throws(MarkdownError) -> [MarkdownSegment] {
         let lines = markdown.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init)
+        // A tag never spans lines, so each line is checked on its own and the refusal can name it.
+        for (index, line) in lines.enumerated() {
+            if let html = MaterialText.rawHTML(in: line) {
+                throw MarkdownError(line: index + 1, reason: MaterialText.reason(html))
+            }
+        }
         var segments: [MarkdownSegment] = []
         var index = 0
         func blank(_ line: String) -> Bool { line.allSatisfy(\.isWhitespace) }
@@ -117,8 +123,10 @@ public enum MarkdownSegments {
         return segments
     }
 
-    /// The document the segments make, in the subset `parse` reads: `parse(render(s)) == s`.
+    /// The document the segments make, in the subset `parse` reads: `parse(render(s)) == s`. Raw HTML that
+    /// reached a segment anyway (a record pulled from a replica that does not check) is written escaped.
     public static func render(_ segments: [MarkdownSegment]) -> String {
+        let segments = segments.map { MarkdownSegment(block: $0.block, text: MaterialText.escapingRawHTML($0.text)) }
         var blocks: [String] = []
         var index = 0
         while index < segments.count {

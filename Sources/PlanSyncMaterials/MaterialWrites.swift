@@ -18,6 +18,7 @@ public enum MaterialWrites {
     ) throws(Refusal) -> [NewRecord] {
         guard !id.contains("/") else { throw Refusal("\(id): a material id has no '/'") }
         guard !title.allSatisfy(\.isWhitespace) else { throw Refusal("a material needs a title") }
+        if let html = MaterialText.rawHTML(in: title) { throw MaterialText.refusal(html, in: "the title") }
         guard MaterialKind.values.contains(kind) else {
             throw Refusal("kind '\(kind)': expected one of \(MaterialKind.values.joined(separator: ", "))")
         }

@@ -38,6 +38,7 @@ public final class Replica: Sendable {
     public static func create(
         at path: String, serverURL: String, token: String, session: SessionInfo, schema: Schema = .planSync
     ) throws -> Replica {
+        try restrictAccess(to: path)
         let replica = try Replica(path: path, schema: schema)
         try replica.pool.write { db in
             if let existing = try Meta.get(.serverID, in: db) {

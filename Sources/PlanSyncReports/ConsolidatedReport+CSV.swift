@@ -56,20 +56,13 @@ enum CSVFormat {
         return "\"" + value.replacingQuotes() + "\""
     }
 
-    /// A spreadsheet runs a cell that starts with `=`, `+` or `@` (or `-` before a letter) as a formula; an
-    /// office's free text must not, so such a cell gets a leading apostrophe, which spreadsheets hide.
-    /// A list item (`- done`) and a negative number stay as they are.
+    /// A spreadsheet may run a cell that starts with `=`, `+`, `-` or `@` as a formula, and one that starts
+    /// with a tab or carriage return can hide one (`-2+3+cmd|' /C calc'!A0` is a formula). An office's free text
+    /// must never run, so every such cell gets a leading apostrophe, which spreadsheets hide: the OWASP rule,
+    /// whole, rather than a guess at which of them a given spreadsheet would run.
     static func defused(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first else { return value }
-        let risky: Bool
-        switch first {
-        case "=", "+", "@", "\t", "\r": risky = true
-        case "-":
-            let second = value.unicodeScalars.dropFirst().first
-            risky = second.map { !$0.properties.isWhitespace && !("0"..."9").contains($0) && $0 != "-" } ?? false
-        default: risky = false
-        }
-        return risky ? "'" + value : value
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
     }
 }
 

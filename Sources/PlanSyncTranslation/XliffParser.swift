@@ -7,11 +7,17 @@ extension XliffDocument {
     /// Reads an XLIFF 1.2 file. Refuses, with one line naming the problem, anything that is not well-formed
     /// XML, not XLIFF 1.2, lacks a target language, repeats a unit id, or carries inline markup PlanSync
     /// cannot map back to plain text (`<g>` is read as its text; `<x/>`, `<ph>` and the like are refused).
+    /// A DTD is refused whatever it holds, and so is any entity reference beyond XML's five and character
+    /// references, so the parser never reads a file or expands an entity the translator did not type.
     public static func parse(_ data: Data) throws(XliffError) -> XliffDocument {
+        if let line = doctypeLine(in: data) {
+            throw XliffError("line \(line): a <!DOCTYPE> is not allowed in XLIFF (PlanSync reads no DTDs or entities)")
+        }
         let reader = XliffReader()
         let parser = XMLParser(data: data)
         parser.delegate = reader
         parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
         let parsed = parser.parse()
         if let problem = reader.problem { throw XliffError(problem) }
         guard parsed else {
@@ -27,6 +33,19 @@ extension XliffDocument {
             }
         }
         return XliffDocument(files: reader.files)
+    }
+}
+
+extension XliffDocument {
+    /// The line of the first `<!DOCTYPE`, if the file has one. Foundation's parser on Linux reports no DTD
+    /// events and silently drops the entities a DTD declares, so the DTD is found here, before parsing, in
+    /// the file's own encoding: UTF-16 when it starts with that byte-order mark, otherwise read as UTF-8 (which
+    /// keeps the ASCII of a Latin-1 file).
+    static func doctypeLine(in data: Data) -> Int? {
+        let utf16 = data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+        let text = (utf16 ? String(data: data, encoding: .utf16) : nil) ?? String(decoding: data, as: UTF8.self)
+        guard let range = text.range(of: "<!DOCTYPE", options: .caseInsensitive) else { return nil }
+        return text[..<range.lowerBound].count(where: \.isNewline) + 1
     }
 }
 
@@ -121,6 +140,14 @@ private final class XliffReader: NSObject, XMLParserDelegate {
         default:
             break
         }
+    }
+
+    /// Called for an entity reference no DTD declares (there is never a DTD): refused rather than dropped,
+    /// which would lose the text silently.
+    func parser(_ parser: XMLParser, resolveExternalEntityName name: String, systemID: String?) -> Data? {
+        fail(parser, "line \(parser.lineNumber): unknown entity &\(name); (XLIFF text may use only &amp; &lt; &gt; "
+            + "&quot; &apos; and character references such as &#233;)")
+        return nil
     }
 
     private func fail(_ parser: XMLParser, _ message: String) {
