@@ -29,7 +29,9 @@ public struct PushPlan: Sendable {
         guard principal.receives(office: (stored ?? incoming).scopeOffice(schema: schema)) else {
             return PushStep(decision: .evict, partial: false)
         }
-        let claimed = recovering ? verification.believable(incoming, stored: stored) : incoming
+        guard let claimed = recovering ? verification.believable(incoming, stored: stored) : incoming else {
+            return PushStep(decision: .unchanged, partial: true)
+        }
         try verification.verify(claimed, stored: stored)
         let partial = claimed != incoming
         let joined = stored.map { $0.joined(with: claimed) } ?? claimed

@@ -115,15 +115,23 @@ public struct PushVerification: Sendable {
     /// The part of a pushed record the server can believe: the pusher's own entries and context, and of every
     /// other replica only what the stored copy has seen. A replica that finds the server went back (a restore)
     /// pushes this way: its own writes return, and those of others come back from their own replicas.
-    public func believable(_ incoming: RecordState, stored: RecordState?) -> RecordState {
+    ///
+    /// Nil when nothing can be believed yet: a delete of the pusher's that saw writes of others the server
+    /// lacks. A delete is one entry with its context; cut down, it would be another entry under the same dot.
+    public func believable(_ incoming: RecordState, stored: RecordState?) -> RecordState? {
         let seen = stored?.context ?? VersionVector()
+        let claimsTooMuch = { (vector: VersionVector) in
+            vector.counters.contains { replica, counter in replica != self.pusher && counter > seen[replica] }
+        }
+        let keep = { (dot: Dot) in dot.replica == self.pusher || seen.covers(dot) }
         var result = incoming
+        result.tombstones = incoming.tombstones.filter { keep($0.dot) }
+        if result.tombstones.contains(where: { !seen.covers($0.dot) && claimsTooMuch($0.seen) }) { return nil }
         result.context = VersionVector(
             Dictionary(
                 uniqueKeysWithValues: incoming.context.counters.map { replica, counter in
                     (replica, replica == pusher ? counter : min(counter, seen[replica]))
                 }))
-        let keep = { (dot: Dot) in dot.replica == self.pusher || seen.covers(dot) }
         result.fields = result.fields.compactMapValues { entries in
             let kept = entries.filter { keep($0.dot) }
             return kept.isEmpty ? nil : kept
@@ -134,15 +142,6 @@ public struct PushVerification: Sendable {
                 return kept.isEmpty ? nil : kept
             }
             return kept.isEmpty ? nil : kept
-        }
-        result.tombstones = result.tombstones.filter { keep($0.dot) }.map { tombstone in
-            var clamped = tombstone
-            clamped.seen = VersionVector(
-                Dictionary(
-                    uniqueKeysWithValues: tombstone.seen.counters.map { replica, counter in
-                        (replica, replica == pusher ? counter : min(counter, seen[replica]))
-                    }))
-            return clamped
         }
         return result
     }
