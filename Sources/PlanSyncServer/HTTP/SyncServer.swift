@@ -52,6 +52,7 @@ public struct SyncServer: Sendable {
     func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ErrorMiddleware(logger: logger))
+        router.get("/") { _, _ in Self.homePage() }
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
@@ -243,6 +244,25 @@ public struct SyncServer: Sendable {
     /// The server's wall clock in milliseconds since 1970.
     static func now() -> UInt64 {
         UInt64(Date().timeIntervalSince1970 * 1000)
+    }
+
+    /// What a person who opens the server's address in a browser sees: what answers there, and where to read on.
+    static func homePage() -> Response {
+        let page = """
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>PlanSync sync server</title></head>
+            <body>
+            <h1>PlanSync sync server</h1>
+            <p>This is a PlanSync sync server, protocol version \(ProtocolVersion.current). Replicas reach it with
+            <code>plansync init --server URL</code> and <code>plansync sync</code>; there is nothing to browse here.</p>
+            <p><a href="/health">/health</a> says whether it is up. The protocol is described in
+            <code>docs/PROTOCOL.md</code> in PlanSync's source.</p>
+            </body></html>
+
+            """
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
