@@ -1,0 +1,142 @@
+import Foundation
+import PlanSyncTestSupport
+import Testing
+
+/// The README is a test: its ```sh blocks run as pasted, in order, in one bash, against the built binaries.
+@Suite("README")
+struct ReadmeTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyShellBlockRunsAsPasted() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let script = ReadmeScript(markdown: readme)
+        #expect(script.blocks.count >= 8, "the README's shell blocks were not found")
+        let outcome = try script.run(environment: ["REPO": Self.repository.path, "PORT": String(try freePort())])
+        #expect(outcome.failure == nil, "\(outcome.failure ?? "")")
+    }
+
+    /// A broken command fails the run and the report shows its block; a background job does not outlive it.
+    @Test func aBrokenBlockFailsAndIsShown() throws {
+        let markdown = """
+            ```sh
+            sleep 300 &
+            echo first block
+            ```
+
+            ```sh
+            # not run: never runs
+            exit 3
+            ```
+
+            ```sh
+            echo before
+            plansync no-such-command --replica nowhere.sqlite
+            echo after
+            ```
+            """
+        let started = Date()
+        let outcome = try ReadmeScript(markdown: markdown).run()
+        #expect(Date().timeIntervalSince(started) < 60, "the background job kept the run alive")
+        let failure = try #require(outcome.failure)
+        #expect(failure.contains("plansync no-such-command"))
+        #expect(failure.contains("before"))
+        #expect(!failure.contains("after"))
+        #expect(!failure.contains("first block"))
+    }
+}
+
+/// The README's runnable shell blocks, joined into one bash script with a marker before each block.
+struct ReadmeScript {
+    /// A block whose first line starts with this is shown to readers but not run (say why after the colon).
+    static let notRun = "# not run:"
+
+    let blocks: [String]
+
+    init(markdown: String) {
+        var blocks: [String] = []
+        var current: [Substring]?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == nil, line == "```sh" {
+                current = []
+            } else if let block = current, line.hasPrefix("```") {
+                blocks.append(block.joined(separator: "\n"))
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        // The set-up block (`swift run`, `swift test`) is how to build and test, not part of the walkthrough.
+        self.blocks = blocks.filter { block in
+            !block.hasPrefix(Self.notRun) && !block.contains("swift run ") && !block.contains("swift test")
+        }
+    }
+
+    static func marker(_ index: Int) -> String { "@@ README block \(index + 1) @@" }
+
+    var text: String {
+        var script = ["set -euo pipefail", "trap 'kill $(jobs -p) 2>/dev/null; wait' EXIT"]
+        for (index, block) in blocks.enumerated() {
+            script += ["printf '\\n%s\\n' '\(Self.marker(index))'", block]
+        }
+        return script.joined(separator: "\n") + "\n"
+    }
+
+    /// Runs the script with bash in a fresh folder (also its TMPDIR), the built binaries first on PATH.
+    /// `failure` shows the failing block and what it printed.
+    func run(environment: [String: String] = [:]) throws -> (status: Int32, failure: String?) {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let scriptPath = folder.file("readme.sh")
+        let logPath = folder.file("readme.log")
+        try text.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        defer { try? log.close() }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [scriptPath]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
+        var variables = ProcessInfo.processInfo.environment
+        for name in ["PLANSYNC_REPLICA", "PLANSYNC_TOKEN", "PLANSYNC_TIMEOUT"] { variables[name] = nil }
+        variables["PATH"] = Binaries.directory.path + ":" + (variables["PATH"] ?? "/usr/bin:/bin")
+        variables["TMPDIR"] = folder.path
+        process.environment = variables.merging(environment) { $1 }
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+
+        guard process.terminationStatus != 0 else { return (0, nil) }
+        let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        let index = blocks.indices.last { output.contains(Self.marker($0)) }
+        guard let index else { return (process.terminationStatus, "exit \(process.terminationStatus)\n\(output)") }
+        let printed = output.components(separatedBy: Self.marker(index)).last ?? ""
+        return (
+            process.terminationStatus,
+            "README block \(index + 1) failed (exit \(process.terminationStatus)):\n\(blocks[index])\n"
+                + "--- it printed:\(printed)"
+        )
+    }
+}
+
+/// A loopback port nobody listens on now (bound to port 0, read, released).
+func freePort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw POSIXError(.EMFILE) }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+            bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
