@@ -14,7 +14,11 @@ func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: St
             throw ValidationError("\(error); nothing was changed")
         }
     }
-    try await replica.edit(id, edit)
+    do {
+        try await replica.edit(id, edit)
+    } catch let error as ReplicaError where error.kind == .noRecord {
+        throw await unknownRecord(id, in: replica)
+    }
     print("\(done) (queued for the next sync)")
 }
 

@@ -47,11 +47,11 @@ struct PlanCommand: AsyncParsableCommand {
                     + "\(Self.count(related, "related activity", "related activities")) (queued for the next sync)")
         }
 
-        /// Says why the import stopped, `plansync: …` on stderr, and exits 1 — without the usage text that
+        /// Says why the import stopped, `plansync: …` on stderr, and exits 65 (data refused) — without the usage text that
         /// `ValidationError` brings, since the command line itself was fine.
         private static func fail(_ message: String) throws -> Never {
             FileHandle.standardError.write(Data("plansync: \(message)\n".utf8))
-            throw ExitCode.failure
+            throw ExitCode(ExitStatus.dataRefused)
         }
 
         private static func count(_ number: Int, _ one: String, _ many: String? = nil) -> String {

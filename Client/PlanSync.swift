@@ -17,14 +17,17 @@ struct PlanSync: AsyncParsableCommand {
         ])
 
     /// Runs the command. Help (`--help` on any command, `help`, a group run without a subcommand) prints to
-    /// stdout and exits 0; a malformed command line prints the usage; every other error prints as one line,
-    /// `plansync: …`, and exits 1.
+    /// stdout and exits 0. Every error prints as one line on stderr, `plansync: …`, and exits with a status of
+    /// `ExitStatus` (a malformed command line 64, with a pointer to the command's `--help`).
     static func main() async {
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
-        } catch {
+        } catch let error where exitCode(for: error) == .success {
             exit(withError: error)
+        } catch {
+            let status = exitCode(for: error).rawValue
+            fail(Failure(status == 1 ? ExitStatus.usage : status, message(for: error) + usageHint()))
         }
         do {
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -34,19 +37,32 @@ struct PlanSync: AsyncParsableCommand {
             }
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
-        } catch let error as ValidationError {
-            fail(error.message)
         } catch let error where exitCode(for: error) == .success {
             // Argument-parser asks for help by throwing from `run()`: `help`, `--help` and a bare group do.
             exit(withError: error)
         } catch {
-            fail("\(error)")
+            fail(Failure(error))
         }
     }
 
-    static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("plansync: \(message)\n".utf8))
-        Foundation.exit(1)
+    /// Prints the failure as one line and exits with its status.
+    static func fail(_ failure: Failure) -> Never {
+        let line = failure.message.split(whereSeparator: \.isNewline).joined(separator: "; ")
+        FileHandle.standardError.write(Data("plansync: \(line)\n".utf8))
+        Foundation.exit(failure.status)
+    }
+
+    /// ` (see 'plansync material add --help')`: the help of the deepest command the arguments name.
+    static func usageHint() -> String {
+        var path = ["plansync"]
+        var command: any ParsableCommand.Type = PlanSync.self
+        for argument in CommandLine.arguments.dropFirst() where !argument.hasPrefix("-") {
+            let next = command.configuration.subcommands.first { $0._commandName == argument }
+            guard let next else { break }
+            path.append(argument)
+            command = next
+        }
+        return " (see '\(path.joined(separator: " ")) --help')"
     }
 }
 
@@ -59,7 +75,7 @@ struct ReplicaOptions: ParsableArguments {
         get throws {
             if let replica { return replica }
             if let path = ProcessInfo.processInfo.environment["PLANSYNC_REPLICA"], !path.isEmpty { return path }
-            throw ValidationError("no replica: pass --replica FILE or set PLANSYNC_REPLICA")
+            throw Failure(ExitStatus.usage, "no replica: pass --replica FILE or set PLANSYNC_REPLICA")
         }
     }
 
@@ -82,18 +98,24 @@ func printJSON(_ value: some Encodable) throws {
 
 /// A file's text, or a one-line reason it can't be had, in a few words rather than Foundation's.
 func readText(_ path: String, notUTF8 hint: String = "save it as UTF-8") throws -> String {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-        throw ValidationError("cannot read \(path): no such file")
-    }
-    guard !isFolder.boolValue else { throw ValidationError("cannot read \(path): it is a folder") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw ValidationError("cannot read \(path): permission denied")
-    }
+    let data = try readData(path)
     guard let text = String(data: data, encoding: .utf8) else {
-        throw ValidationError("cannot read \(path): not UTF-8 text (\(hint))")
+        throw Failure(ExitStatus.dataRefused, "cannot read \(path): not UTF-8 text (\(hint))")
     }
     return text
+}
+
+/// A file's bytes, or a one-line reason they can't be had (exit status 66).
+func readData(_ path: String) throws -> Data {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+        throw Failure(ExitStatus.noInput, "cannot read \(path): no such file")
+    }
+    guard !isFolder.boolValue else { throw Failure(ExitStatus.noInput, "cannot read \(path): it is a folder") }
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw Failure(ExitStatus.noInput, "cannot read \(path): permission denied")
+    }
+    return data
 }
 
 /// Writes `text` to `path`, replacing the file atomically: a failed write leaves the old file as it was.
@@ -101,6 +123,19 @@ func writeText(_ text: String, to path: String) throws {
     do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        throw Failure(ExitStatus.cannotCreate, "cannot write \(path): \(writeFailure(at: path))")
     }
+}
+
+/// Why a file cannot be written there, in a few words rather than Foundation's.
+func writeFailure(at path: String) -> String {
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    var isFolder: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) { return "no folder \(folder)" }
+    if !isFolder.boolValue { return "\(folder) is not a folder" }
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+        return "it is a folder"
+    }
+    if !FileManager.default.isWritableFile(atPath: folder) { return "permission denied" }
+    return "the disk refused the write (full?)"
 }

@@ -42,7 +42,7 @@ struct Show: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try replica.open()
-        guard let record = try await replica.record(id) else { throw ReplicaError.noRecord(id) }
+        guard let record = try await replica.record(id) else { throw await unknownRecord(id, in: replica) }
         let view = RecordView(record, language: lang, schema: replica.schema)
         if output.json { return try printJSON(view) }
         print(view.text)

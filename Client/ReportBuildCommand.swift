@@ -26,15 +26,15 @@ struct ReportBuild: AsyncParsableCommand {
     func run() async throws {
         guard let format = ReportFormat(rawValue: format) else {
             let formats = ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ValidationError("--format must be one of \(formats), not '\(format)'")
+            throw Failure(ExitStatus.usage, "--format must be one of \(formats), not '\(format)'")
         }
         // Arguments that need no replica are checked before it is opened, so a typo names the typo.
         guard Period(period) != nil else {
-            throw ValidationError("--period '\(period)' is not a period: write 2017, 2017-Q1 or 2017-03")
+            throw Failure(ExitStatus.usage, "--period '\(period)' is not a period: write 2017, 2017-Q1 or 2017-03")
         }
         guard ReportStrings.languages.contains(lang) else {
             let languages = ReportStrings.languages.joined(separator: ", ")
-            throw ValidationError("--lang must be one of \(languages), not '\(lang)'")
+            throw Failure(ExitStatus.usage, "--lang must be one of \(languages), not '\(lang)'")
         }
         let records = try await replica.open().records()
         let report: ConsolidatedReport

@@ -3,6 +3,7 @@ import Foundation
 import PlanSyncClient
 import PlanSyncCore
 import PlanSyncReplica
+import Synchronization
 
 struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,9 +20,10 @@ struct Init: AsyncParsableCommand {
     func run() async throws {
         let path = try replica.path
         guard let url = URL(string: server), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-            throw ValidationError("--server must be an http:// or https:// URL, not '\(server)'")
+            throw Failure(ExitStatus.usage, "--server must be an http:// or https:// URL, not '\(server)'")
         }
         let token = try credentials.value
+        try checkTimeoutVariable()
         let session = try await HTTPTransport(baseURL: server, token: token).session()
         _ = try Replica.create(at: path, serverURL: server, token: token, session: session)
         let principal = session.principal
@@ -38,24 +40,21 @@ struct Sync: AsyncParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
+        try checkTimeoutVariable()
         let replica = try replica.open()
         let identity = try await replica.identity()
-        let session = SyncSession(replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
-        let showProgress = isatty(STDERR_FILENO) == 1 && !output.json
+        let transport = HTTPTransport(baseURL: identity.serverURL, token: identity.token)
+        let session = SyncSession(replica: replica, transport: transport)
+        let progressLine = ProgressLine(traffic: transport.traffic, enabled: isatty(STDERR_FILENO) == 1 && !output.json)
         let report: SyncReport
         do {
-            report = try await session.run { progress in
-                guard showProgress, progress.total > 0 else { return }
-                FileHandle.standardError.write(Data("\r\(progress.phase.rawValue): \(progress.done)/\(progress.total)   ".utf8))
-            }
+            report = try await session.run { progress in progressLine.show(progress) }
         } catch let error as SyncError {
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-            let pending = (try? await replica.pendingCount()) ?? 0
-            throw SyncError(
-                error.kind,
-                "sync failed: \(error.message) (nothing was lost: \(pending) record(s) still queued; run 'plansync sync' again)")
+            progressLine.clear()
+            let queued = (try? await replica.pendingCount()) ?? 0
+            throw Failure(error.exitStatus, error.syncFailure(queued: queued))
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        progressLine.clear()
         if let warning = report.clockWarning { FileHandle.standardError.write(Data("plansync: \(warning)\n".utf8)) }
         if output.json {
             try printJSON(report)
@@ -97,4 +96,45 @@ struct Status: AsyncParsableCommand {
         print("set aside: \(setAside.count)")
         for entry in setAside { print("  \(entry.id) (\(entry.reason), \(entry.at))") }
     }
+}
+
+/// `pull: 1200/5000 record(s), 3.4 MB` on a terminal, rewritten in place, once a sync has run for a second:
+/// a short sync prints nothing but its result.
+final class ProgressLine: Sendable {
+    private let traffic: Traffic
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private let shown = Atomic<Bool>(false)
+
+    init(traffic: Traffic, enabled: Bool) {
+        self.traffic = traffic
+        self.enabled = enabled
+    }
+
+    func show(_ progress: SyncProgress) {
+        guard enabled, progress.total > 0, ContinuousClock.now - started >= .seconds(1) else { return }
+        shown.store(true, ordering: .relaxed)
+        let bytes = progress.phase == .push ? traffic.sent : traffic.received
+        let line = "\(progress.phase.rawValue): \(progress.done)/\(progress.total) record(s), \(Self.size(bytes))"
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+    }
+
+    /// Erases the line, if one was shown, before the result or the error is printed.
+    func clear() {
+        guard shown.load(ordering: .relaxed) else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1_000 { return "\(bytes) B" }
+        if bytes < 1_000_000 { return "\(bytes / 1_000) kB" }
+        return "\(bytes / 100_000 / 10).\(bytes / 100_000 % 10) MB"
+    }
+}
+
+/// Refuses an unusable `$PLANSYNC_TIMEOUT` rather than silently waiting 30 s instead.
+func checkTimeoutVariable() throws {
+    let environment = ProcessInfo.processInfo.environment
+    guard let text = environment["PLANSYNC_TIMEOUT"], ReadTimeout(environment: environment) == nil else { return }
+    throw Failure(ExitStatus.usage, "PLANSYNC_TIMEOUT must be a number of seconds (e.g. 30), not '\(text)'")
 }

@@ -14,7 +14,8 @@ struct TokenOptions: ParsableArguments {
             let environment = ProcessInfo.processInfo.environment["PLANSYNC_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
             let given = [token != nil, tokenFile != nil, environment != nil].count(where: { $0 })
             guard given == 1 else {
-                throw ValidationError(
+                throw Failure(
+                    ExitStatus.usage,
                     given == 0
                         ? "no token: pass --token-file FILE or --token TOKEN, or set PLANSYNC_TOKEN"
                         : "give the token one way only: --token, --token-file or PLANSYNC_TOKEN")

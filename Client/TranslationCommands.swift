@@ -103,12 +103,7 @@ struct Xliff: AsyncParsableCommand {
         @OptionGroup var replica: ReplicaOptions
 
         func run() async throws {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: file))
-            } catch {
-                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
-            }
+            let data = try readData(file)
             let replica = try replica.open()
             let records = Dictionary(uniqueKeysWithValues: try await replica.records().map { ($0.id, $0) })
             let plan: XliffImport

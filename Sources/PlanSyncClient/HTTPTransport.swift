@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import PlanSyncCore
+import Synchronization
 
 /// The protocol of `docs/PROTOCOL.md` over HTTP: gzip bodies both ways, a bearer token, JSON.
 ///
@@ -15,22 +16,29 @@ public struct HTTPTransport: SyncTransport {
     let token: String
     let client: HTTPClient
     let timeout: TimeAmount
+    /// Bytes sent and received so far, for a progress line.
+    public let traffic = Traffic()
 
-    public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount = .seconds(120)) {
+    public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client
-        self.timeout = timeout
+        // A whole exchange may take several read timeouts on a slow link, as long as bytes keep coming.
+        self.timeout = timeout ?? max(.seconds(120), Self.readTimeout.amount * 4)
     }
 
     /// One client for the process, never shut down: connections are reused across requests. A refused
     /// connection is retried until the connect timeout, so that timeout bounds how long a sync waits for a
-    /// server that is down; a slow 2G link still connects well within it.
+    /// server that is down; a slow 2G link still connects well within it. The read timeout bounds how long it
+    /// waits for a server that accepted the connection but sends nothing.
     public static let client = HTTPClient(
         eventLoopGroup: HTTPClient.defaultEventLoopGroup,
         configuration: .init(
-            timeout: .init(connect: .seconds(8), read: .seconds(90)),
+            timeout: .init(connect: .seconds(8), read: readTimeout.amount),
             decompression: .enabled(limit: .ratio(200))))
+
+    /// How long a request waits without a byte from the server: `$PLANSYNC_TIMEOUT` seconds, else 30.
+    public static let readTimeout = ReadTimeout(environment: ProcessInfo.processInfo.environment) ?? .standard
 
     public func session() async throws -> SessionInfo {
         try await send(HTTPClientRequest(url: baseURL + "/v1/session"), as: SessionInfo.self)
@@ -42,6 +50,7 @@ public struct HTTPTransport: SyncTransport {
         request.method = .POST
         var body = ByteBuffer(bytes: RecordJSON.encode(push))
         body = try body.compress(with: .gzip())
+        traffic.add(sent: body.readableBytes)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Content-Encoding", value: "gzip")
         request.body = .bytes(body)
@@ -66,6 +75,13 @@ public struct HTTPTransport: SyncTransport {
 
     private func send<T>(_ request: HTTPClientRequest, decode: (ByteBuffer) throws -> T) async throws -> T {
         var request = request
+        // Checked here so that no error of the HTTP library, which quotes a bad header value, can show it.
+        guard Self.isPlausible(token: token) else {
+            throw SyncError(
+                .refused(status: 401),
+                "the token holds a space, a line break or another character no token has; "
+                    + "check it and give it again to 'plansync init'")
+        }
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         let response: HTTPClientResponse
@@ -74,8 +90,9 @@ public struct HTTPTransport: SyncTransport {
             response = try await client.execute(request, timeout: timeout)
             body = try await response.body.collect(upTo: 512 * 1024 * 1024)
         } catch {
-            throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))")
+            throw SyncError(.unreachable, describe(error))
         }
+        traffic.add(received: body.readableBytes)
         guard response.status == .ok else {
             let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView))
             let detail = error.map { "\($0.error): \($0.detail)" }
@@ -86,17 +103,81 @@ public struct HTTPTransport: SyncTransport {
         do {
             return try decode(body)
         } catch {
-            throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol (\(error))")
+            throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol")
         }
     }
 
-    private static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
-        if text.contains("deadlineExceeded") || text.contains("readTimeout") { return "timed out" }
-        if text.contains("remoteConnectionClosed") || text.contains("ioOnClosedChannel") {
-            return "the connection was closed mid-transfer"
+    /// A transport failure in a few words: never the library's text, which may quote the request's headers.
+    private func describe(_ error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            if error == .readTimeout { return "\(baseURL) did not answer within \(Self.readTimeout)" }
+            if error == .deadlineExceeded {
+                return "\(baseURL) did not finish answering within \(ReadTimeout(amount: timeout))"
+            }
+            if error == .connectTimeout { return "cannot reach \(baseURL): no connection within 8 s" }
+            if error == .remoteConnectionClosed {
+                return "cannot reach \(baseURL): the connection was closed mid-transfer"
+            }
         }
-        return text
+        let text = "\(error)"
+        if text.contains("connectionRefused") || text.contains("Connection refused") {
+            return "cannot reach \(baseURL): connection refused"
+        }
+        if text.contains("deadlineExceeded") || text.contains("readTimeout") {
+            return "\(baseURL) did not answer within \(Self.readTimeout)"
+        }
+        if text.contains("remoteConnectionClosed") || text.contains("ioOnClosedChannel") {
+            return "cannot reach \(baseURL): the connection was closed mid-transfer"
+        }
+        if text.contains("NXDOMAIN") || text.contains("lookup") || text.contains("resolve") {
+            return "cannot reach \(baseURL): the host name is not known"
+        }
+        return "cannot reach \(baseURL): the connection failed"
+    }
+
+    /// Whether the token could be one: printable ASCII with no space (tokens are hex or base64url).
+    static func isPlausible(token: String) -> Bool {
+        !token.isEmpty && token.utf8.allSatisfy { (0x21...0x7E).contains($0) }
+    }
+}
+
+/// How long a request waits without a byte from the server.
+public struct ReadTimeout: Sendable, CustomStringConvertible {
+    public static let standard = ReadTimeout(amount: .seconds(30))
+    public let amount: TimeAmount
+
+    public init(amount: TimeAmount) {
+        self.amount = amount
+    }
+
+    /// `$PLANSYNC_TIMEOUT` in seconds (a positive number, e.g. `30` or `2.5`); nil when unset or unusable.
+    public init?(environment: [String: String]) {
+        guard let text = environment["PLANSYNC_TIMEOUT"], let seconds = Double(text), seconds > 0, seconds <= 86_400
+        else { return nil }
+        amount = .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    /// `30 s`, `2.5 s`.
+    public var description: String {
+        let milliseconds = amount.nanoseconds / 1_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000) s" : "\(Double(milliseconds) / 1000) s"
+    }
+}
+
+/// Bytes sent and received by a transport, counted as they go over the wire (compressed request bodies;
+/// response bodies as read).
+public final class Traffic: Sendable {
+    // Atomics: requests of one sync may run concurrently (a pull fetches its next page ahead).
+    private let sentBytes = Atomic<Int>(0)
+    private let receivedBytes = Atomic<Int>(0)
+
+    public init() {}
+
+    public var sent: Int { sentBytes.load(ordering: .relaxed) }
+    public var received: Int { receivedBytes.load(ordering: .relaxed) }
+
+    func add(sent: Int = 0, received: Int = 0) {
+        sentBytes.add(sent, ordering: .relaxed)
+        receivedBytes.add(received, ordering: .relaxed)
     }
 }

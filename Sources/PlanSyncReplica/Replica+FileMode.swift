@@ -9,11 +9,14 @@ extension Replica {
     /// whole process's and other threads may be creating files meanwhile.
     static func restrictAccess(to path: String) throws {
         let descriptor = openCreatingPrivately(path)
-        guard descriptor >= 0 else { throw ReplicaError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw ReplicaError("cannot create \(path): \(String(cString: strerror(errno)))", kind: .cannotCreate)
+        }
         close(descriptor)
         for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             guard chmod(file, 0o600) == 0 else {
-                throw ReplicaError("cannot make \(file) private to its owner: \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                throw ReplicaError("cannot make \(file) private to its owner: \(reason)", kind: .cannotCreate)
             }
         }
     }

@@ -49,7 +49,7 @@ extension Replica {
 
     private func create(_ new: NewRecord, with local: inout LocalWrites, in db: Database) throws {
         guard try Self.fetchState(new.id, in: db) == nil else {
-            throw ReplicaError("\(new.id) exists already; nothing was changed")
+            throw ReplicaError("\(new.id) exists already; nothing was changed", kind: .refused)
         }
         let state: RecordState
         do throws(PlanSyncCore.RecordError) {

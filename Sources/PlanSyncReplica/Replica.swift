@@ -28,7 +28,8 @@ public final class Replica: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.noReplica(path) }
         let replica = try Replica(path: path, schema: schema)
         guard try replica.pool.read({ try Meta.get(.replicaID, in: $0) }) != nil else {
-            throw ReplicaError("\(path) is not a PlanSync replica (no replica id); create one with 'plansync init'")
+            throw ReplicaError(
+                "\(path) is not a PlanSync replica (no replica id); create one with 'plansync init'", kind: .noReplica)
         }
         return replica
     }
@@ -45,7 +46,7 @@ public final class Replica: Sendable {
                 guard existing == session.server.rawValue else {
                     throw ReplicaError(
                         "\(path) is a replica of another server (\(try Meta.get(.serverURL, in: db) ?? "?")); "
-                            + "choose a new file for \(serverURL)")
+                            + "choose a new file for \(serverURL)", kind: .refused)
                 }
             } else {
                 try Meta.set(.replicaID, ReplicaID.random().rawValue, in: db)
@@ -77,7 +78,10 @@ public struct ReplicaIdentity: Sendable {
         guard let replica = try Meta.get(.replicaID, in: db), let url = try Meta.get(.serverURL, in: db),
             let server = try Meta.get(.serverID, in: db), let token = try Meta.get(.token, in: db),
             let principal = try Meta.getJSON(.principal, Principal.self, in: db)
-        else { throw ReplicaError("the replica's identity is incomplete; create it again with 'plansync init'") }
+        else {
+            throw ReplicaError(
+                "the replica's identity is incomplete; create it again with 'plansync init'", kind: .noReplica)
+        }
         self.replica = ReplicaID(replica)
         self.serverURL = url
         self.serverID = ReplicaID(server)

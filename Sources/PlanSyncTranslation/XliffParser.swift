@@ -21,8 +21,8 @@ extension XliffDocument {
         let parsed = parser.parse()
         if let problem = reader.problem { throw XliffError(problem) }
         guard parsed else {
-            let line = parser.lineNumber
-            throw XliffError("not well-formed XML (line \(line)): \(parser.parserError.map { "\($0)" } ?? "parse error")")
+            // The parser's own error is Foundation's text ("The operation could not be completed"): the place says more.
+            throw XliffError("not well-formed XML (line \(parser.lineNumber), column \(parser.columnNumber))")
         }
         guard reader.sawRoot else { throw XliffError("not an XLIFF file: the root element is not <xliff>") }
         if let open = reader.stack.last { throw XliffError("not well-formed XML: <\(open)> is never closed") }

@@ -49,7 +49,7 @@ struct MaterialRawHTMLImportTests {
         ]
         for (replica, arguments, message) in cases {
             let result = try cluster.plansync(replica, arguments: arguments)
-            #expect(result.status == 1, "\(arguments): \(result)")
+            #expect(result.status == 65, "\(arguments): \(result)")
             #expect(result.stderr.hasPrefix("plansync: ") && result.stderr.contains(message), "\(arguments): \(result)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result)")
         }

@@ -31,7 +31,7 @@ struct XliffEntityImportTests {
             let text = doctype.map { edited.replacingOccurrences(of: declaration, with: declaration + "\n" + $0) }
             try (text ?? edited).write(toFile: file, atomically: true, encoding: .utf8)
             let result = try cluster.plansync(translator, "xliff", "import", file)
-            #expect(result.status == 1, "\(result)")
+            #expect(result.status == 65, "\(result)")
             #expect(result.stderr.hasPrefix("plansync: \(file): ") && result.stderr.contains(message), "\(result)")
             #expect(result.stderr.contains("nothing was imported"), "\(result)")
             #expect(result.stderr.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1, "\(result)")
