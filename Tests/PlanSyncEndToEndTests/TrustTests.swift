@@ -256,3 +256,88 @@ struct ServerAnswerTests {
         #expect(try await http.latest(token: office) == before, "an office saw another office's report move latest")
     }
 }
+
+/// How the server answers what it cannot serve: a full disk, a body it refused before reading, another
+/// office's report.
+@Suite("Server answers under duress")
+struct ServerDuressTests {
+    /// Another office's report answers the same whether it exists or not: nothing is learnt from the answer.
+    @Test func anotherOfficesReportIsEvictedWhetherItExistsOrNot() async throws {
+        let cluster = try Cluster()
+        let http = RawHTTP(base: cluster.server.url)
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        let activity = "iasc-protection-policy/A.1/1"
+        try expectSuccess(
+            cluster.plansync(
+                central, "report", "add", "--activity", activity, "--office", "SYR", "--period", "2017-Q4",
+                "--status", "on-track"))
+        try cluster.sync(central)
+        let admin = try cluster.server.token(name: "audit", role: "admin")
+        let (_, page) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: admin)
+        let records = (try json(page) as! [String: Any])["records"] as! [[String: Any]]
+        var existing = try #require(records.first { ($0["id"] as! String).hasPrefix("\(activity)/report/SYR/") })
+        let before = try JSONSerialization.data(withJSONObject: records, options: .sortedKeys)
+        let office = try cluster.server.token(name: "kabul", role: "office", office: "AFG")
+        existing["context"] = (existing["context"] as! [String: Any]).merging(["kabul000000001": 1]) { $1 }
+        var missing = existing
+        missing["id"] = "\(activity)/report/SYR/2016"
+        var answers: [NSDictionary] = []
+        for record in [existing, missing] {
+            let body = try JSONSerialization.data(withJSONObject: ["replica": "kabul000000001", "records": [record]])
+            let (status, answer) = try await http.send(.POST, "/v1/push", token: office, body: body)
+            #expect(status == 200, "\(answer)")
+            answers.append(try json(answer.replacingOccurrences(of: record["id"] as! String, with: "ID")) as! NSDictionary)
+        }
+        #expect(answers[0] == answers[1], "the answers tell an existing report from a missing one: \(answers)")
+        #expect(answers[0]["evicted"] as? [String] == ["ID"], "\(answers[0])")
+        let (_, after) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: admin)
+        let afterRecords = (try json(after) as! [String: Any])["records"]!
+        #expect(try JSONSerialization.data(withJSONObject: afterRecords, options: .sortedKeys) == before)
+    }
+
+    /// A client that sends its whole body before reading (Python's urllib) gets the 401 of a request without a
+    /// token, even with a 12 MiB body.
+    @Test func aBodyRefusedBeforeItIsReadIsStillAnswered() throws {
+        let cluster = try Cluster()
+        let script = """
+            import sys, urllib.request, urllib.error
+            request = urllib.request.Request(sys.argv[1] + "/v1/push", data=b"x" * (12 * 1024 * 1024), method="POST")
+            try:
+                urllib.request.urlopen(request, timeout=20)
+                print("no error")
+            except urllib.error.HTTPError as error:
+                print(error.code, error.read().decode())
+            """
+        let result = try runTool("python3", ["-c", script, cluster.server.url])
+        #expect(result.stdout.hasPrefix("401 ") && result.stdout.contains("unauthorized"), "\(result)")
+    }
+
+    /// A full disk is a JSON 507 naming the problem; nothing is lost, and the sync goes through once there is
+    /// room again.
+    @Test func aFullDiskIsA507AndTheEditArrivesOnceThereIsRoom() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let mount = directory.file("small-disk")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        try expectSuccess(runTool("mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", mount]))
+        defer { _ = try? runTool("umount", ["-l", mount]) }
+        let server = try ServerProcess.start(data: mount + "/data")
+        defer { server.stop(signal: SIGKILL) }
+        let token = try server.token(name: "central", role: "admin")
+        let replica = directory.file("central.sqlite")
+        try expectSuccess(run("plansync", ["init", "--replica", replica, "--server", server.url, "--token", token]))
+        try expectSuccess(run("plansync", ["sync", "--replica", replica]))
+        let id = "iasc-protection-policy/A.1/1"
+        try expectSuccess(run("plansync", ["set", id, "comment", String(repeating: "a long field report. ", count: 400), "--replica", replica]))
+        // Fill what is left of the disk.
+        _ = try runTool("dd", ["if=/dev/zero", "of=\(mount)/filler", "bs=64k"])
+        let full = try run("plansync", ["sync", "--replica", replica])
+        #expect(full.status != 0 && full.stderr.contains("507") && full.stderr.contains("disk is full"), "\(full)")
+        #expect(full.stderr.split(separator: "\n").count == 1, "\(full)")
+        #expect(try run("plansync", ["status", "--replica", replica]).stdout.contains("queued records: 1"))
+        try FileManager.default.removeItem(atPath: mount + "/filler")
+        try expectSuccess(run("plansync", ["sync", "--replica", replica]))
+        #expect(try run("plansync", ["status", "--replica", replica]).stdout.contains("queued records: 0"))
+    }
+}
