@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PlanSyncClient
 import PlanSyncCore
 import PlanSyncTestSupport
@@ -179,35 +178,37 @@ struct TrustTests {
         try await world.expectUnharmed(before: before, token: token)
     }
 
-    /// A device whose clock was 50 years ahead when its edit was typed (its replica file holds the edit and
-    /// a clock dated then, as such a device writes them): the server refuses the date, and the replica's next
-    /// sync with its clock right re-dates the edit and delivers it. Nothing typed is lost.
-    @Test func anEditMadeWithAClockFarAheadArrivesOnceTheClockIsRight() async throws {
+    /// A field laptop whose clock runs 50 years ahead (a dead CMOS battery; `datefudge` sets the real binary's
+    /// clock): its edit is refused by the server, the sync says so in one line, the edit stays queued and no
+    /// replica adopts the date; once the clock is right, the next sync re-dates the edit and delivers it.
+    @Test func anEditMadeWithAClockFarAheadWaitsAndArrivesOnceTheClockIsRight() async throws {
         let world = try World()
         let field = try world.cluster.replica("field-office-laptop")
         try world.cluster.sync(field)
-        try expectSuccess(world.cluster.plansync(field, "set", Self.id, "comment", "typed with a dead battery"))
-        let future = Self.now + 50 * 365 * 86_400_000
-        let replica = try DatabaseQueue(path: field)
-        try await replica.write { db in
-            let json = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [Self.id])!
-            var state = try RecordJSON.decode(json)
-            let mine = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'replica_id'")!
-            var clock = HybridLogicalClock(replica: ReplicaID(mine))
-            state = try state.restamped(by: ReplicaID(mine), beyond: Self.now - 60_000, clock: &clock, now: future)
-            try db.execute(
-                sql: "UPDATE record SET state = ? WHERE id = ?", arguments: [RecordJSON.string(state), Self.id])
-            try db.execute(
-                sql: "UPDATE meta SET value = ? WHERE key = 'hlc'", arguments: [try WireJSON.string(clock)])
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let ahead = formatter.string(from: Date().addingTimeInterval(50 * 365 * 86_400 + 86_400))
+        func onTheLaptop(_ arguments: String...) throws -> CommandResult {
+            try runTool("datefudge", [ahead, Binaries.path("plansync")] + arguments + ["--replica", field])
         }
-        try replica.close()
+        try expectSuccess(onTheLaptop("set", Self.id, "comment", "typed with a dead battery"))
+        let early = try onTheLaptop("sync")
+        #expect(early.status == 0, "\(early)")
+        #expect(
+            early.stderr == "plansync: this device's clock is 50 years ahead of the server's; set it right: queued "
+                + "edits wait until then (nothing is lost)\n", "\(early)")
+        #expect(try world.cluster.plansync(field, "status").stdout.contains("queued records: 1"))
+        try world.cluster.sync(world.observer)
+        #expect(!(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("dead battery")))
 
-        let sync = try world.cluster.plansync(field, "sync")
-        #expect(sync.status == 0 && !sync.stderr.contains("clock"), "\(sync)")
+        // The clock is set right: the same replica's next sync re-dates the edit and delivers it.
+        let fixed = try world.cluster.plansync(field, "sync")
+        #expect(fixed.status == 0 && fixed.stderr.isEmpty, "\(fixed)")
         #expect(try world.cluster.plansync(field, "status").stdout.contains("queued records: 0"))
         try world.cluster.sync(world.observer)
         #expect(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("dead battery"))
-        // The replica's clock is back to now: its next edits are accepted at once.
+        // Its clock is back to now: its next edit is accepted at once.
         try expectSuccess(world.cluster.plansync(field, "set", Self.id, "status", "completed"))
         let next = try world.cluster.plansync(field, "sync", "--json")
         #expect(next.status == 0 && next.stdout.contains("\"pushedChanged\" : 1"), "\(next)")
