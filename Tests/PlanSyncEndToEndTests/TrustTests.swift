@@ -214,6 +214,26 @@ struct TrustTests {
         #expect(next.status == 0 && next.stdout.contains("\"pushedChanged\" : 1"), "\(next)")
     }
 
+    /// A device whose clock is days behind syncs normally and is told so in one line.
+    @Test func aClockFarBehindIsSaidInOneLine() throws {
+        let world = try World()
+        let field = try world.cluster.replica("behind")
+        try world.cluster.sync(field)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let behind = formatter.string(from: Date().addingTimeInterval(-3 * 86_400 - 3_600))
+        let laptop = { (arguments: [String]) in
+            try runTool("datefudge", [behind, Binaries.path("plansync")] + arguments + ["--replica", field])
+        }
+        try expectSuccess(laptop(["set", Self.id, "comment", "typed three days in the past"]))
+        let sync = try laptop(["sync"])
+        #expect(sync.status == 0, "\(sync)")
+        #expect(sync.stderr == "plansync: this device's clock is 3 days behind the server's; set it right\n", "\(sync)")
+        try world.cluster.sync(world.observer)
+        #expect(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("three days in the past"))
+    }
+
     /// The line a sync prints when the device's clock is off by more than the bound.
     @Test func aClockFarOffIsSaidInOneLine() {
         var report = SyncReport()
