@@ -62,6 +62,24 @@ struct TrustTests {
         ["r": replica, "n": counter, "t": wall, "l": logical]
     }
 
+    /// `record` with one new draft translation of its comment, the first write of `replica`.
+    static func translated(
+        _ record: [String: Any], into language: String, by replica: String, text: String, wall: UInt64,
+        logical: UInt64 = 0, raising other: String? = nil
+    ) -> [String: Any] {
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context[replica] = 1
+        if let other { context[other] = (context[other] as! Int) + 50 }
+        forged["context"] = context
+        var translation = entry(replica: replica, counter: 1, wall: wall, logical: logical)
+        translation["v"] = text
+        translation["status"] = "draft"
+        translation["source"] = "0000000000000000"
+        forged["translations"] = [language: ["comment": [translation]]]
+        return forged
+    }
+
     static var now: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     /// Case 17: a translator's entry with t = 2^63 − 1 and l = 2^32 − 1 would freeze or crash every clock.
@@ -70,15 +88,9 @@ struct TrustTests {
         let token = try world.cluster.server.token(name: "es-translator", role: "translator", language: "es")
         let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
         let (record, before) = try await world.stored(token: adminToken)
-        var forged = record
-        var context = forged["context"] as! [String: Any]
-        context["es0000000000001"] = 1
-        forged["context"] = context
-        var poisoned = Self.entry(replica: "es0000000000001", counter: 1, wall: 9_223_372_036_854_775_807, logical: 4_294_967_295)
-        poisoned["v"] = "texto"
-        poisoned["status"] = "draft"
-        poisoned["source"] = "0000000000000000"
-        forged["translations"] = ["es": ["comment": [poisoned]]]
+        let forged = Self.translated(
+            record, into: "es", by: "es0000000000001", text: "texto", wall: 9_223_372_036_854_775_807,
+            logical: 4_294_967_295)
         let answer = try await world.push(forged, as: "es0000000000001", token: token)
         #expect(answer.status == 400, "\(answer)")
         #expect(answer.body.contains(Self.id) && answer.body.contains("out of range"), "\(answer)")
@@ -96,16 +108,8 @@ struct TrustTests {
         let token = try world.cluster.server.token(name: "fr-translator", role: "translator", language: "fr")
         let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
         let (record, before) = try await world.stored(token: adminToken)
-        var forged = record
-        var context = forged["context"] as! [String: Any]
-        context[world.adminID] = (context[world.adminID] as! Int) + 50
-        context["fr0000000000001"] = 1
-        forged["context"] = context
-        var translation = Self.entry(replica: "fr0000000000001", counter: 1, wall: Self.now)
-        translation["v"] = "écrit"
-        translation["status"] = "draft"
-        translation["source"] = "0000000000000000"
-        forged["translations"] = ["fr": ["comment": [translation]]]
+        let forged = Self.translated(
+            record, into: "fr", by: "fr0000000000001", text: "écrit", wall: Self.now, raising: world.adminID)
         let answer = try await world.push(forged, as: "fr0000000000001", token: token)
         #expect(answer.status == 400, "\(answer)")
         #expect(answer.body.contains("overclaimed_context") && answer.body.contains(world.adminID), "\(answer)")
