@@ -127,7 +127,9 @@ extension RecordState {
         }
         let languages = schema.translationLanguages(of: self)
         guard languages.contains(language) else {
-            let why = language == "en" ? "cannot translate into 'en': it is written in English" : "unknown language '\(language)'"
+            let why =
+                language == "en"
+                ? "cannot translate into 'en': it is written in English" : "unknown language '\(language)'"
             throw RecordError(record: id, "\(why) (expected \(languages.joined(separator: ", ")))")
         }
         try FieldSchema.validateText(text, record: id, field: name)
