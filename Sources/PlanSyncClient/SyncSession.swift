@@ -122,8 +122,8 @@ public struct SyncSession: Sendable {
                 response = try await transport.push(
                     PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering),
                     history: try await replica.history())
-            } catch let error as SyncError where error.kind != .unreachable && error.kind != .server {
-                // Refused whole: the server committed nothing.
+            } catch let error as SyncError where error.committedNothing {
+                // Refused whole, or never received: the server holds none of these writes.
                 try await replica.markUnsent(batch)
                 guard error.body?.error == "clock_ahead" else { throw error }
                 guard let serverTime = error.body?.serverTime else { throw error }

@@ -78,4 +78,17 @@ struct DiscardTests {
         #expect(try cluster.dump(first) == cluster.dump(second))
         #expect(!(try cluster.dump(second)).contains("Never meant"))
     }
+
+    @Test func aSyncThatCouldNotConnectLeavesTheEditsDiscardable() throws {
+        let cluster = try Cluster()
+        let editor = try cluster.replica("editor")
+        try cluster.sync(editor)
+        let before = try cluster.dump(editor)
+        try expectSuccess(cluster.plansync(editor, "set", Self.unit, "comment", "Written offline"))
+        cluster.server.stop(signal: SIGKILL)
+        let offline = try cluster.plansync(editor, "sync")
+        #expect(offline.status != 0, "\(offline)")
+        try expectSuccess(cluster.plansync(editor, "discard", Self.unit))
+        #expect(try cluster.dump(editor) == before)
+    }
 }
