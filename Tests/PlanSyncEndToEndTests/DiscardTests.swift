@@ -91,4 +91,21 @@ struct DiscardTests {
         try expectSuccess(cluster.plansync(editor, "discard", Self.unit))
         #expect(try cluster.dump(editor) == before)
     }
+
+    @Test func discardingARecordCreatedHereRemovesIt() throws {
+        let cluster = try Cluster()
+        let kabul = try cluster.replica("kabul", role: "office", office: "AFG")
+        try cluster.sync(kabul)
+        let before = try cluster.dump(kabul)
+        try expectSuccess(cluster.plansync(
+            kabul, "report", "add", "--activity", ReportTests.activity, "--office", "AFG", "--period", "2017-Q1",
+            "--status", "on-track", "--text", "Two webinars held"))
+        let id = "\(ReportTests.activity)/report/AFG/2017-Q1"
+        let result = try cluster.plansync(kabul, "discard", id)
+        try expectSuccess(result)
+        #expect(result.stdout.contains("\(id) narrative: (none) → \"Two webinars held\""), "\(result)")
+        #expect(try cluster.dump(kabul) == before)
+        try cluster.sync(kabul)
+        #expect(try ReportTests.reportIDs(in: kabul).isEmpty)
+    }
 }
