@@ -68,7 +68,7 @@ struct Translate: AsyncParsableCommand {
 
     @Argument var id: String
     @Argument var field: String
-    @Option(help: "ar, fr or es.") var lang: String
+    @Option(help: "ar, fr or es; en for a report narrative written in another language.") var lang: String
     @Argument var text: String
     @Option(help: "draft, translated or approved.") var status: TranslationStatus = .translated
     @OptionGroup var replica: ReplicaOptions
@@ -82,15 +82,27 @@ struct Translate: AsyncParsableCommand {
 
 struct Resolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Settle a conflict: the value supersedes every candidate, and the resolution is recorded.")
+        abstract: "Settle a conflict: the value supersedes every candidate, and the resolution is recorded.",
+        discussion: """
+            With --lang, settles concurrent translations of the field into that language instead (translators of \
+            that language may): the text supersedes every candidate translation in it.
+            """)
 
     @Argument var id: String
     @Argument var field: String
+    @Option(help: "Settle the field's translations into this language.") var lang: String?
+    @Option(help: "With --lang: draft, translated or approved.") var status: TranslationStatus = .translated
     @Argument var value: String
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        try await applyEdit(.resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+        guard let lang else {
+            return try await applyEdit(
+                .resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+        }
+        try await applyEdit(
+            .resolveTranslation(field: field, language: lang, text: value, status: status), to: id, in: replica,
+            done: "resolved the \(lang) translation of \(id) \(field)")
     }
 }
 

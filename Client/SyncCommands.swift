@@ -36,11 +36,14 @@ struct Sync: AsyncParsableCommand {
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: OutputOptions
+    @Flag(help: "Then list the records the sync changed here, and what changed in each.") var changes = false
 
     func run() async throws {
         let replica = try replica.open()
         let identity = try await replica.identity()
-        let session = SyncSession(replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
+        var session = SyncSession(
+            replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
+        if changes { session.changeLimit = Self.changeLimit }
         let showProgress = isatty(STDERR_FILENO) == 1 && !output.json
         let report: SyncReport
         do {
@@ -76,7 +79,18 @@ struct Sync: AsyncParsableCommand {
                 line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
             }
             print(line)
+            if let changes = report.changes { Self.printChanges(changes) }
         }
+    }
+
+    /// How many changed records `--changes` lists; the rest are counted.
+    static let changeLimit = 200
+
+    static func printChanges(_ changes: PulledChanges) {
+        for change in changes.records {
+            Swift.print("changed \(change.id) (\(change.collection)): \(change.changed.joined(separator: ", "))")
+        }
+        if changes.more > 0 { Swift.print("and \(changes.more) more record(s)") }
     }
 }
 

@@ -74,7 +74,12 @@ public struct HTTPTransport: SyncTransport {
             response = try await client.execute(request, timeout: timeout)
             body = try await response.body.collect(upTo: 512 * 1024 * 1024)
         } catch {
-            throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))")
+            let text = "\(error)"
+            // No connection was made, so the request never left: nothing can have been committed.
+            let neverSent = ["connectionRefused", "Connection refused", "connectTimeout", "unreachable"].contains {
+                text.contains($0)
+            }
+            throw SyncError(.unreachable, "cannot reach \(baseURL): \(Self.describe(error))", neverSent: neverSent)
         }
         guard response.status == .ok else {
             let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView))

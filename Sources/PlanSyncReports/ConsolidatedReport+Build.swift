@@ -71,7 +71,7 @@ extension ConsolidatedReport {
         _ record: RecordState, activity: String, language: String, approvals: [String: OfficeApproval]
     ) -> OfficeReport {
         let office = record.nonBlank("office") ?? record.idSegment(fromEnd: 1)
-        let narrativeLanguage = record.nonBlank("language") ?? "en"
+        let narrativeLanguage = Schema.planSync.sourceLanguage(of: record)
         let conflict = record.conflict(of: "narrative")
         let narratives = conflict.isEmpty ? [record.nonBlank("narrative")].compactMap { $0 } : conflict
         var translation: NarrativeTranslation?

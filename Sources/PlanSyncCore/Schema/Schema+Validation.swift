@@ -116,7 +116,7 @@ extension Schema {
             for entry in entries { try field.validate(entry.value, record: record.id) }
         }
         for (language, byField) in record.translations {
-            guard Schema.languages.contains(language) else {
+            guard Schema.storedLanguages.contains(language) else {
                 throw RecordError(record: record.id, "unknown language '\(language)'")
             }
             for (name, entries) in byField {
