@@ -134,6 +134,22 @@ struct TrustTests {
         try await world.expectUnharmed(before: before, token: adminToken)
     }
 
+    /// A resolution signed with another person's name (a translator passing its settlement off as the central
+    /// team's) is refused.
+    @Test func aResolutionSignedWithAnotherNameIsRefused() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "fr-translator", role: "translator", language: "fr")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = Self.translated(record, into: "fr", by: "fr0000000000001", text: "réglé", wall: Self.now)
+        var translations = forged["translations"] as! [String: [String: [[String: Any]]]]
+        translations["fr"]!["comment"]![0]["resolved"] = ["by": "central", "at": Self.now, "superseded": ["a", "b"]]
+        forged["translations"] = translations
+        let answer = try await world.push(forged, as: "fr0000000000001", token: token)
+        #expect(answer.status == 403 && answer.body.contains("signed 'central'"), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+    }
+
     /// Case 18: a translator names the admin's replica as the pusher.
     @Test func aReplicaIdOfAnotherTokenIsRefused() async throws {
         let world = try World()

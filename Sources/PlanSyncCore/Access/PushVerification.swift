@@ -96,12 +96,17 @@ public struct PushVerification: Sendable {
                 "entry \(dot) is dated \(time.wall - now) ms ahead of this server's clock (the bound is "
                     + "\(CausalBounds.maxDrift) ms); the writing device's clock is wrong")
         }
-        switch entry {
-        case .field(_, let candidate):
-            if let by = candidate.resolution?.by, by != principal.name {
-                throw refusal(record, .forbidden, "entry \(dot) is a resolution signed '\(by)', not '\(principal.name)'")
+        let signature: String? =
+            switch entry {
+            case .field(_, let candidate): candidate.resolution?.by
+            case .translation(_, _, let candidate): candidate.resolution?.by
+            case .tombstone: nil
             }
-        case .translation:
+        if let by = signature, by != principal.name {
+            throw refusal(record, .forbidden, "entry \(dot) is a resolution signed '\(by)', not '\(principal.name)'")
+        }
+        switch entry {
+        case .field, .translation:
             break
         case .tombstone(let tombstone):
             for (replica, counter) in tombstone.seen.counters where replica != pusher && counter > seen[replica] {
