@@ -72,6 +72,8 @@ public struct RecordView: Encodable, Sendable {
                 }
             }
             if direction == "rtl", field.translation != nil { text = "\u{2067}" + text + "\u{2069}" }
+            // A stored timestamp (`reported_at`) reads as a date; `--json` keeps the stored text.
+            if field.translation == nil, let date = ReadableDate.text(iso: text) { text = date }
             let suffix = markers.isEmpty ? "" : "  [\(markers.joined(separator: "; "))]"
             let body = text.indentingLines(by: 4)
             lines.append("\(field.name):\(suffix)\n    \(body)")
@@ -80,7 +82,9 @@ public struct RecordView: Encodable, Sendable {
                 lines += candidates.map { "      - " + $0.indentingLines(by: 8) }
             }
             if let resolution = field.resolution {
-                lines.append("    resolved by \(resolution.by), superseding \(resolution.superseded.count) candidate(s)")
+                lines.append(
+                    "    resolved by \(resolution.by) on \(ReadableDate.text(milliseconds: resolution.at)), "
+                        + "superseding \(resolution.superseded.count) candidate(s)")
             }
         }
         return lines.joined(separator: "\n")
