@@ -20,7 +20,12 @@ public enum ReadableDate {
 
     /// Milliseconds since 1970 as `2026-12-01 08:37 UTC`.
     public static func text(milliseconds: UInt64) -> String {
-        let iso = Date(timeIntervalSince1970: Double(milliseconds) / 1000).ISO8601Format()
+        let iso = iso(milliseconds: milliseconds)
         return text(iso: iso) ?? iso
+    }
+
+    /// Milliseconds since 1970 as ISO 8601 text, `2026-12-01T08:37:12Z`: what printed JSON carries.
+    public static func iso(milliseconds: UInt64) -> String {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000).ISO8601Format()
     }
 }
