@@ -83,40 +83,13 @@ struct Dump: AsyncParsableCommand {
 
 struct Conflicts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List fields (and translations) with concurrent values waiting to be resolved.")
+        abstract: "List what waits for a decision: fields and translations with concurrent values, and held edits.")
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable {
-        var id: String
-        /// The field in conflict; nil for a held edit, which lists its `changes`.
-        var field: String?
-        var language: String?
-        var value: String?
-        var candidates: [String]?
-        /// For an office's edit of an approved report: the held edit to accept or dismiss.
-        var held: String?
-        /// For a held edit: the fields it would change, with the report's value and the office's.
-        var changes: [HeldProposal.Difference]?
-    }
-
     func run() async throws {
-        let replica = try replica.open()
-        var entries = try await PendingHeldEdit.pending(in: replica).map {
-            Entry(id: $0.report, held: $0.id, changes: $0.changes)
-        }
-        for record in try await replica.recordsAwaitingDecisions() {
-            for field in record.conflictedFields(schema: replica.schema) {
-                let candidates = record.conflict(of: field, schema: replica.schema)
-                entries.append(Entry(id: record.id, field: field, value: candidates[0], candidates: candidates))
-            }
-            for (language, field) in record.conflictedTranslations(schema: replica.schema) {
-                guard let view = record.translation(of: field, language: language, schema: replica.schema) else { continue }
-                entries.append(
-                    Entry(id: record.id, field: field, language: language, value: view.text, candidates: view.candidates))
-            }
-        }
+        let entries = try await OpenDecision.all(in: replica.open())
         if output.json { return try printJSON(entries) }
         if entries.isEmpty { return print("no conflicts") }
         for entry in entries {
