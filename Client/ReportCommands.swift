@@ -64,30 +64,8 @@ struct Report: AsyncParsableCommand {
         @Option(help: "Only this period.") var period: String?
         @OptionGroup var output: OutputOptions
 
-        struct Entry: Encodable {
-            var id, activity, office, period: String
-            var status: String?
-            var narrative: String?
-            var language: String?
-            var indicators: [String]
-            var approved: Bool
-            var conflicts: [String]
-        }
-
         func run() async throws {
-            let records = try await replica.open().records()
-            let byID = Dictionary(uniqueKeysWithValues: records.map { ($0.id, $0) })
-            let entries = records.filter { $0.collection == "report" && !$0.isDeleted }.compactMap { record -> Entry? in
-                func text(_ field: String) -> String? { record.value(of: field)?.text }
-                guard let recordOffice = text("office"), let recordPeriod = text("period") else { return nil }
-                guard office == nil || office == recordOffice, period == nil || period == recordPeriod else { return nil }
-                return Entry(
-                    id: record.id, activity: text("activity") ?? "", office: recordOffice, period: recordPeriod,
-                    status: text("status"), narrative: text("narrative"), language: text("language"),
-                    indicators: record.fields["indicators", default: []].map(\.value).sorted(),
-                    approved: Approval.isApproved(byID[Approval.id(office: recordOffice, period: recordPeriod)]),
-                    conflicts: record.conflictedFields())
-            }.sorted { ($0.period, $0.office, $0.activity) > ($1.period, $1.office, $1.activity) }
+            let entries = try await ReportSummary.all(in: replica.open(), office: office, period: period)
             if output.json { return try printJSON(entries) }
             for entry in entries {
                 let approved = entry.approved ? " [approved]" : ""
