@@ -122,7 +122,8 @@ extension ConsolidatedReport {
         if let text = held.unreadableChanges { return [FieldChange(field: "", current: nil, proposed: text)] }
         // What accepting would change, as `plansync conflicts` lists it: a field proposed unchanged is left out.
         return held.differences(from: report).map {
-            FieldChange(field: $0.field, current: $0.approved.isAllWhitespace ? nil : $0.approved, proposed: $0.proposed)
+            let current = $0.approved.isAllWhitespace ? nil : $0.approved
+            return FieldChange(field: $0.field, current: current, proposed: $0.proposed)
         }
     }
 }
