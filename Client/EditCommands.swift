@@ -3,6 +3,7 @@ import Foundation
 import PlanSyncCore
 import PlanSyncMaterials
 import PlanSyncReplica
+import PlanSyncWorkflows
 
 /// Applies one edit to the replica (offline) and says what it did.
 func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: String) async throws {
@@ -108,12 +109,23 @@ struct Resolve: AsyncParsableCommand {
 
 struct Delete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete a record (a tombstone: an edit made concurrently elsewhere brings it back).")
+        abstract: "Delete a record and what it contains (tombstones: an edit made concurrently elsewhere brings "
+            + "that record back).",
+        discussion: """
+            A plan is deleted with its sections, key activities and related activities; a section with its key \
+            activities and theirs; a key activity with its related activities. Reports stay: they are the \
+            offices' record of the work. All in one transaction.
+            """)
 
     @Argument var id: String
+    @Flag(help: "Say what would be deleted, and delete nothing.") var dryRun = false
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        try await applyEdit(.delete, to: id, in: replica, done: "deleted \(id)")
+        let replica = try replica.open()
+        let deletion = try await Deletion.of(id, in: replica)
+        if dryRun { return print("would delete \(deletion.summary)") }
+        try await deletion.run(in: replica)
+        print("deleted \(deletion.summary) (queued for the next sync)")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlanSyncContent
+import PlanSyncCore
 import PlanSyncReplica
 
 /// `plansync plan …`: whole plans, as a central team brings them in.
@@ -31,6 +32,8 @@ struct PlanCommand: AsyncParsableCommand {
         @Flag(help: "Check the file and print what would be imported, and change nothing.") var dryRun = false
 
         func run() async throws {
+            // Checked before the file is read, in run() rather than validate(): one line, without the usage.
+            if let problem = PlanID.problem(plan) { throw ValidationError(problem) }
             let text = try readText(csv, notUTF8: "save the spreadsheet as 'CSV UTF-8'")
             let document: PlanDocument
             do {

@@ -63,12 +63,14 @@ struct Sync: AsyncParsableCommand {
         if output.json {
             try printJSON(report)
         } else {
-            var line = "pushed \(report.pushed) record(s) (\(report.pushedChanged) changed on the server), "
+            // A held edit changed nothing on the server: say where it went rather than "0 changed".
+            let pushed = [
+                report.pushedChanged > 0 || report.held == 0 ? "\(report.pushedChanged) changed on the server" : nil,
+                report.held > 0 ? "\(report.held) edit(s) of approved reports held for the central team" : nil,
+            ].compactMap { $0 }.joined(separator: ", ")
+            var line = "pushed \(report.pushed) record(s) (\(pushed)), "
                 + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
             if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
-            if report.held > 0 {
-                line += "; \(report.held) edit(s) of approved reports held for the central team"
-            }
             if let recovered = report.recovered {
                 line += "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
             }

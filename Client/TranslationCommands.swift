@@ -16,12 +16,17 @@ struct Translations: AsyncParsableCommand {
 
         @OptionGroup var replica: ReplicaOptions
         @Option(help: "Only this language (ar, fr or es).") var lang: String?
+        @Option(help: "Only this plan (or material), e.g. iasc-protection-policy.") var plan: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws { try validateLanguage(lang) }
 
         func run() async throws {
-            let coverage = Coverage.of(try await replica.open().records(), language: lang)
+            let replica = try replica.open()
+            // With a plan, only its records are read (an id range), not every record of the replica.
+            let records =
+                if let plan { try await replica.records(prefix: plan) } else { try await replica.records() }
+            let coverage = Coverage.of(records, language: lang, schema: replica.schema)
             if output.json { return try printJSON(coverage) }
             print("lang  plan                          units  translated  approved  draft  stale  missing")
             for row in coverage {
