@@ -75,6 +75,13 @@ let package = Package(
             dependencies: ["PlanSyncCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: upcoming
         ),
+        // The workflows a person runs on a replica — write and approve reports, decide held edits, delete a plan
+        // with what it contains — for the command line and any other front end alike.
+        .target(
+            name: "PlanSyncWorkflows",
+            dependencies: ["PlanSyncCore", "PlanSyncReplica"],
+            swiftSettings: upcoming
+        ),
         // The sync session of a replica over HTTP.
         .target(
             name: "PlanSyncClient",
@@ -118,7 +125,7 @@ let package = Package(
             name: "plansync",
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncContent", "PlanSyncTranslation",
-                "PlanSyncReports", "PlanSyncMaterials",
+                "PlanSyncReports", "PlanSyncMaterials", "PlanSyncWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Client",

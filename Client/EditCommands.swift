@@ -3,6 +3,7 @@ import Foundation
 import PlanSyncCore
 import PlanSyncMaterials
 import PlanSyncReplica
+import PlanSyncWorkflows
 
 /// Applies one edit to the replica (offline) and says what it did.
 func applyEdit(_ edit: Edit, to id: String, in options: ReplicaOptions, done: String) async throws {
@@ -72,7 +73,7 @@ struct Translate: AsyncParsableCommand {
 
     @Argument var id: String
     @Argument var field: String
-    @Option(help: "ar, fr or es.") var lang: String
+    @Option(help: "ar, fr or es; en for a report narrative written in another language.") var lang: String
     @Argument var text: String
     @Option(help: "draft, translated or approved.") var status: TranslationStatus = .translated
     @OptionGroup var replica: ReplicaOptions
@@ -86,26 +87,49 @@ struct Translate: AsyncParsableCommand {
 
 struct Resolve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Settle a conflict: the value supersedes every candidate, and the resolution is recorded.")
+        abstract: "Settle a conflict: the value supersedes every candidate, and the resolution is recorded.",
+        discussion: """
+            With --lang, settles concurrent translations of the field into that language instead (translators of \
+            that language may): the text supersedes every candidate translation in it.
+            """)
 
     @Argument var id: String
     @Argument var field: String
+    @Option(help: "Settle the field's translations into this language.") var lang: String?
+    @Option(help: "With --lang: draft, translated or approved.") var status: TranslationStatus = .translated
     @Argument var value: String
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        try await applyEdit(.resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+        guard let lang else {
+            return try await applyEdit(
+                .resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+        }
+        try await applyEdit(
+            .resolveTranslation(field: field, language: lang, text: value, status: status), to: id, in: replica,
+            done: "resolved the \(lang) translation of \(id) \(field)")
     }
 }
 
 struct Delete: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete a record (a tombstone: an edit made concurrently elsewhere brings it back).")
+        abstract: "Delete a record and what it contains (tombstones: an edit made concurrently elsewhere brings "
+            + "that record back).",
+        discussion: """
+            A plan is deleted with its sections, key activities and related activities; a section with its key \
+            activities and theirs; a key activity with its related activities. Reports stay: they are the \
+            offices' record of the work. All in one transaction.
+            """)
 
     @Argument var id: String
+    @Flag(help: "Say what would be deleted, and delete nothing.") var dryRun = false
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        try await applyEdit(.delete, to: id, in: replica, done: "deleted \(id)")
+        let replica = try replica.open()
+        let deletion = try await Deletion.of(id, in: replica)
+        if dryRun { return print("would delete \(deletion.summary)") }
+        try await deletion.run(in: replica)
+        print("deleted \(deletion.summary) (queued for the next sync)")
     }
 }

@@ -45,6 +45,9 @@ struct Failure: Error, CustomStringConvertible {
             self.init(error.exitStatus, error.message)
         case let error as ReplicaError:
             self.init(error.exitStatus, error.description)
+        case let error where String(reflecting: type(of: error)).hasPrefix("PlanSync"):
+            // PlanSync's own libraries word their errors for the user, and refuse data rather than fail.
+            self.init(ExitStatus.dataRefused, "\(error)")
         default:
             self.init(ExitStatus.internalError, "internal error (please report it): \(error)")
         }

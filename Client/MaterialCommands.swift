@@ -76,6 +76,7 @@ struct MaterialCommand: AsyncParsableCommand {
         @Argument(help: "The material's id.") var id: String
         @OptionGroup var replica: ReplicaOptions
         @Option(help: "The new version of the Markdown document.") var file: String
+        @Flag(help: "Print what would change, and change nothing.") var dryRun = false
 
         func run() async throws {
             let body = try readMarkdown(file)
@@ -87,7 +88,11 @@ struct MaterialCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(error); nothing was changed")
             }
-            try await replica.write(creating: update.create, editing: update.edits)
+            if dryRun {
+                try await replica.trial(creating: update.create, editing: update.edits)
+            } else {
+                try await replica.write(creating: update.create, editing: update.edits)
+            }
             var kept = 0
             var edited = 0
             var added = 0
@@ -100,6 +105,8 @@ struct MaterialCommand: AsyncParsableCommand {
             }
             let removed = update.alignment.removed.count
             if update.create.isEmpty && update.edits.isEmpty { return print("\(id) is unchanged") }
+            let counts = "\(kept) unchanged, \(edited) edited, \(added) new, \(removed) removed"
+            if dryRun { return print("would update \(id): \(counts); nothing was changed (--dry-run)") }
             print(
                 "updated \(id): \(kept) unchanged, \(edited) edited (their translations are now stale), "
                     + "\(added) new, \(removed) removed; queued for the next sync")
@@ -189,6 +196,7 @@ struct MaterialCommand: AsyncParsableCommand {
         @Option(help: "ar, fr or es.") var lang: String
         @Option(help: "The translated Markdown document.") var file: String
         @Option(help: "draft, translated or approved.") var status: TranslationStatus = .translated
+        @OptionGroup var bulk: BulkOptions
 
         func validate() throws { try validateLanguage(lang) }
 
@@ -202,6 +210,8 @@ struct MaterialCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(file): \(error); nothing was changed")
             }
+            try bulk.check(zip(material.segments, body).map { ($0.text, $1.text) }, language: lang)
+            guard try await bulk.proceed(edits, in: replica, what: "\(lang) translation(s)") else { return }
             try await replica.edit(edits)
             print("recorded \(edits.count) \(lang) translation(s) of \(id); queued for the next sync")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PlanSyncContent
+import PlanSyncCore
 import PlanSyncReplica
 
 /// `plansync plan …`: whole plans, as a central team brings them in.
@@ -28,8 +29,11 @@ struct PlanCommand: AsyncParsableCommand {
         var plan: String
         @Option(help: "The new plan's title.") var title: String
         @OptionGroup var replica: ReplicaOptions
+        @Flag(help: "Check the file and print what would be imported, and change nothing.") var dryRun = false
 
         func run() async throws {
+            // Checked before the file is read, in run() rather than validate(): one line, without the usage.
+            if let problem = PlanID.problem(plan) { throw ValidationError(problem) }
             let text = try readText(csv, notUTF8: "save the spreadsheet as 'CSV UTF-8'")
             let document: PlanDocument
             do {
@@ -38,13 +42,19 @@ struct PlanCommand: AsyncParsableCommand {
                 // Every problem on its own line, so the rows can be fixed in one pass.
                 try Self.fail("\(error)")
             }
-            try await replica.open().create(document.newRecords)
+            if dryRun {
+                try await replica.open().trial(creating: document.newRecords, editing: [])
+            } else {
+                try await replica.open().create(document.newRecords)
+            }
             let activities = document.sections.flatMap(\.activities)
             let related = activities.reduce(0) { $0 + $1.related.count }
             print(
-                "imported \(document.id): \(Self.count(document.sections.count, "section")), "
+                (dryRun ? "would import " : "imported ")
+                    + "\(document.id): \(Self.count(document.sections.count, "section")), "
                     + "\(Self.count(activities.count, "activity", "activities")), "
-                    + "\(Self.count(related, "related activity", "related activities")) (queued for the next sync)")
+                    + "\(Self.count(related, "related activity", "related activities"))"
+                    + (dryRun ? "; nothing was changed (--dry-run)" : " (queued for the next sync)"))
         }
 
         /// Says why the import stopped, `plansync: …` on stderr, and exits 65 (data refused) — without the usage text that

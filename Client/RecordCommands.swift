@@ -2,11 +2,17 @@ import ArgumentParser
 import Foundation
 import PlanSyncCore
 import PlanSyncReplica
+import PlanSyncWorkflows
 
 struct List: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the records' ids and titles.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the records' ids, collections and titles: plans first, then reports, then materials.")
 
     @OptionGroup var replica: ReplicaOptions
+    @Option(help: "Only this collection, e.g. plan, section, activity, related, report, material.")
+    var collection: String?
+    @Option(help: "Only this plan's (or material's) records, e.g. iasc-protection-policy.") var plan: String?
+    @Flag(help: "Include deleted records.") var deleted = false
     @OptionGroup var output: OutputOptions
 
     struct Entry: Encodable {
@@ -17,14 +23,28 @@ struct List: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let records = try await replica.open().records()
-        let entries = records.map {
-            Entry(id: $0.id, collection: $0.collection, title: $0.title(), deleted: $0.isDeleted)
+        let replica = try replica.open()
+        if let collection, replica.schema.collection(collection) == nil {
+            let names = replica.schema.collections.map(\.name).joined(separator: ", ")
+            throw ValidationError("no collection '\(collection)': use one of \(names)")
         }
+        let records =
+            if let plan { try await replica.records(prefix: plan) } else { try await replica.records() }
+        // The schema's order (plan, section, activity, related, report, …, material, segment), plan records
+        // together in id order so each plan's outline reads top-down.
+        let order = replica.schema.collections.map(\.name)
+        func rank(_ record: RecordState) -> Int {
+            PlanOutline.contains(record) ? 0 : order.firstIndex(of: record.collection) ?? order.count
+        }
+        let entries =
+            records
+            .filter { (deleted || !$0.isDeleted) && (collection == nil || $0.collection == collection) }
+            .sorted { (rank($0), $0.id) < (rank($1), $1.id) }
+            .map { Entry(id: $0.id, collection: $0.collection, title: $0.title(), deleted: $0.isDeleted) }
         if output.json { return try printJSON(entries) }
         for entry in entries {
             let title = entry.title.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            print("\(entry.id)\t\(title)\(entry.deleted ? " (deleted)" : "")")
+            print("\(entry.id)\t\(entry.collection)\t\(title)\(entry.deleted ? " (deleted)" : "")")
         }
     }
 }
@@ -63,56 +83,36 @@ struct Dump: AsyncParsableCommand {
 
 struct Conflicts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List fields (and translations) with concurrent values waiting to be resolved.")
+        abstract: "List what waits for a decision: fields and translations with concurrent values, and held edits.")
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: OutputOptions
 
-    struct Entry: Encodable {
-        var id: String
-        var field: String
-        var language: String?
-        var value: String
-        var candidates: [String]
-        /// For an office's edit of an approved report: the held edit to accept or dismiss.
-        var held: String?
-    }
-
     func run() async throws {
-        let replica = try replica.open()
-        var entries: [Entry] = []
-        let records = try await replica.recordsAwaitingDecisions()
-        for record in records where record.collection == "held" && !record.isDeleted {
-            let held = HeldProposal(record)
-            guard held.pending else { continue }
-            for (field, proposed) in held.changes.sorted(by: { $0.key < $1.key }) {
-                let current = try await replica.record(held.report)?.value(of: field)?.text ?? ""
-                entries.append(
-                    Entry(id: held.report, field: field, value: current, candidates: [current, proposed], held: record.id))
-            }
-        }
-        for record in records {
-            for field in record.conflictedFields(schema: replica.schema) {
-                let candidates = record.conflict(of: field, schema: replica.schema)
-                entries.append(Entry(id: record.id, field: field, value: candidates[0], candidates: candidates))
-            }
-            for (language, field) in record.conflictedTranslations(schema: replica.schema) {
-                guard let view = record.translation(of: field, language: language, schema: replica.schema) else { continue }
-                entries.append(
-                    Entry(id: record.id, field: field, language: language, value: view.text, candidates: view.candidates))
-            }
-        }
+        let entries = try await OpenDecision.all(in: replica.open())
         if output.json { return try printJSON(entries) }
         if entries.isEmpty { return print("no conflicts") }
         for entry in entries {
             if let held = entry.held {
-                print("\(entry.id) \(entry.field): held edit \(held) of an approved report (accept or dismiss with 'plansync report accept|dismiss')")
-                print("  approved: \(entry.candidates[0])\n  proposed: \(entry.candidates[1])")
+                print(
+                    "\(entry.id): held edit \(held) of an approved report "
+                        + "(accept or dismiss with 'plansync report accept|dismiss')")
+                let changes = entry.changes ?? []
+                if changes.isEmpty { print("  (no field differs from the report as it stands)") }
+                for change in changes {
+                    print("  \(change.field): \(Self.line(change.approved)) → \(Self.line(change.proposed))")
+                }
                 continue
             }
-            let target = entry.language.map { "\(entry.field) [\($0)]" } ?? entry.field
-            print("\(entry.id) \(target): \(entry.candidates.count) candidates (showing the first)")
-            for candidate in entry.candidates { print("  - \(candidate.replacingOccurrences(of: "\n", with: "\n    "))") }
+            let candidates = entry.candidates ?? []
+            let target = entry.language.map { "\(entry.field ?? "") [\($0)]" } ?? entry.field ?? ""
+            print("\(entry.id) \(target): \(candidates.count) candidates (showing the first)")
+            for candidate in candidates { print("  - \(candidate.replacingOccurrences(of: "\n", with: "\n    "))") }
         }
+    }
+
+    /// A value on one line: a list's elements joined by "; ", and blank as "(blank)".
+    private static func line(_ value: String) -> String {
+        value.isEmpty ? "(blank)" : value.split(whereSeparator: \.isNewline).joined(separator: "; ")
     }
 }

@@ -38,13 +38,15 @@ struct Sync: AsyncParsableCommand {
 
     @OptionGroup var replica: ReplicaOptions
     @OptionGroup var output: OutputOptions
+    @Flag(help: "Then list the records the sync changed here, and what changed in each.") var changes = false
 
     func run() async throws {
         try checkTimeoutVariable()
         let replica = try replica.open()
         let identity = try await replica.identity()
         let transport = HTTPTransport(baseURL: identity.serverURL, token: identity.token)
-        let session = SyncSession(replica: replica, transport: transport)
+        var session = SyncSession(replica: replica, transport: transport)
+        if changes { session.changeLimit = Self.changeLimit }
         let progressLine = ProgressLine(traffic: transport.traffic, enabled: isatty(STDERR_FILENO) == 1 && !output.json)
         let report: SyncReport
         do {
@@ -59,12 +61,14 @@ struct Sync: AsyncParsableCommand {
         if output.json {
             try printJSON(report)
         } else {
-            var line = "pushed \(report.pushed) record(s) (\(report.pushedChanged) changed on the server), "
+            // A held edit changed nothing on the server: say where it went rather than "0 changed".
+            let pushed = [
+                report.pushedChanged > 0 || report.held == 0 ? "\(report.pushedChanged) changed on the server" : nil,
+                report.held > 0 ? "\(report.held) edit(s) of approved reports held for the central team" : nil,
+            ].compactMap { $0 }.joined(separator: ", ")
+            var line = "pushed \(report.pushed) record(s) (\(pushed)), "
                 + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
             if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
-            if report.held > 0 {
-                line += "; \(report.held) edit(s) of approved reports held for the central team"
-            }
             if let recovered = report.recovered {
                 line += "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
             }
@@ -75,7 +79,18 @@ struct Sync: AsyncParsableCommand {
                 line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
             }
             print(line)
+            if let changes = report.changes { Self.printChanges(changes) }
         }
+    }
+
+    /// How many changed records `--changes` lists; the rest are counted.
+    static let changeLimit = 200
+
+    static func printChanges(_ changes: PulledChanges) {
+        for change in changes.records {
+            Swift.print("changed \(change.id) (\(change.collection)): \(change.changed.joined(separator: ", "))")
+        }
+        if changes.more > 0 { Swift.print("and \(changes.more) more record(s)") }
     }
 }
 

@@ -16,12 +16,17 @@ struct Translations: AsyncParsableCommand {
 
         @OptionGroup var replica: ReplicaOptions
         @Option(help: "Only this language (ar, fr or es).") var lang: String?
+        @Option(help: "Only this plan (or material), e.g. iasc-protection-policy.") var plan: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws { try validateLanguage(lang) }
 
         func run() async throws {
-            let coverage = Coverage.of(try await replica.open().records(), language: lang)
+            let replica = try replica.open()
+            // With a plan, only its records are read (an id range), not every record of the replica.
+            let records =
+                if let plan { try await replica.records(prefix: plan) } else { try await replica.records() }
+            let coverage = Coverage.of(records, language: lang, schema: replica.schema)
             if output.json { return try printJSON(coverage) }
             print("lang  plan                          units  translated  approved  draft  stale  missing")
             for row in coverage {
@@ -101,6 +106,7 @@ struct Xliff: AsyncParsableCommand {
 
         @Argument(help: "The XLIFF file.") var file: String
         @OptionGroup var replica: ReplicaOptions
+        @OptionGroup var bulk: BulkOptions
 
         func run() async throws {
             let data = try readData(file)
@@ -108,7 +114,10 @@ struct Xliff: AsyncParsableCommand {
             let records = Dictionary(uniqueKeysWithValues: try await replica.records().map { ($0.id, $0) })
             let plan: XliffImport
             do {
-                plan = try XliffImport.plan(XliffDocument.parse(data), records: records, schema: replica.schema)
+                let document = try XliffDocument.parse(data)
+                plan = try XliffImport.plan(document, records: records, schema: replica.schema)
+                let units = document.files.flatMap(\.units).map { ($0.source, $0.target ?? "") }
+                try bulk.check(units, language: plan.language)
                 for change in plan.changes {
                     let collection = records[change.record]?.collection ?? ""
                     try MaterialText.check(change.edit, record: change.record, collection: collection)
@@ -116,7 +125,9 @@ struct Xliff: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(file): \(error); nothing was imported")
             }
-            try await replica.edit(plan.changes.map { ($0.record, $0.edit) })
+            let edits = plan.changes.map { ($0.record, $0.edit) }
+            guard try await bulk.proceed(edits, in: replica, what: "\(plan.language) translation(s)") else { return }
+            try await replica.edit(edits)
             let stale = plan.changes.filter(\.stale).count
             print(
                 "imported \(plan.changes.count) \(plan.language) translation(s) from \(file) (\(stale) stale, "

@@ -27,6 +27,7 @@ public enum Benchmark {
         results += try await ManyReplicas.run(sizes, in: workspace, log: log)
         results += try await MergePeer.run(sizes, in: workspace, log: log)
         results += try RecordCodec.run(sizes, log: log)
+        results += try PushChecks.run(sizes, log: log)
         return BenchmarkReport(
             date: Date().ISO8601Format(), scale: scale, build: buildConfiguration, machine: .current(), sizes: sizes,
             scenarios: merged(results), seconds: (clock.now - start).seconds)

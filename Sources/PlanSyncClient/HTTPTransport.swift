@@ -90,7 +90,12 @@ public struct HTTPTransport: SyncTransport {
             response = try await client.execute(request, timeout: timeout)
             body = try await response.body.collect(upTo: 512 * 1024 * 1024)
         } catch {
-            throw SyncError(.unreachable, describe(error))
+            let text = "\(error)"
+            // No connection was made, so the request never left: nothing can have been committed.
+            let neverSent = ["connectionRefused", "Connection refused", "connectTimeout", "unreachable"].contains {
+                text.contains($0)
+            }
+            throw SyncError(.unreachable, describe(error), neverSent: neverSent)
         }
         traffic.add(received: body.readableBytes)
         guard response.status == .ok else {

@@ -30,6 +30,8 @@ public struct SyncReport: Codable, Sendable {
     public var recovered: Int?
     /// Records the server could believe only in part (they hold writes of other replicas it lost): still queued.
     public var waiting = 0
+    /// The records the pull changed here and what changed in each, when the session was asked to note them.
+    public var changes: PulledChanges?
 
     /// A one-line warning when the device's clock is off by more than the drift bound, or nil.
     public var clockWarning: String? {
@@ -69,6 +71,8 @@ public struct SyncSession: Sendable {
     public let transport: any SyncTransport
     public var pushBatch = 500
     public var pullPage = 1_000
+    /// How many changed records to list in `SyncReport.changes` (0: none, and no list is kept).
+    public var changeLimit = 0
 
     public init(replica: Replica, transport: any SyncTransport) {
         self.replica = replica
@@ -77,6 +81,7 @@ public struct SyncSession: Sendable {
 
     public func run(progress: @Sendable (SyncProgress) -> Void = { _ in }) async throws -> SyncReport {
         var report = SyncReport()
+        if changeLimit > 0 { report.changes = PulledChanges(limit: changeLimit) }
         let identity = try await replica.identity()
         var recovered = false
         while true {
@@ -111,11 +116,16 @@ public struct SyncSession: Sendable {
             let batch = try await replica.pending(limit: pushBatch, after: lastRevision)
             guard let last = batch.last else { break }
             let response: PushResponse
+            // From here the server may hold these writes, so they cannot be discarded until it answers.
+            try await replica.markSent(batch)
             do {
                 response = try await transport.push(
                     PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering),
                     history: try await replica.history())
-            } catch let error as SyncError where error.body?.error == "clock_ahead" {
+            } catch let error as SyncError where error.committedNothing {
+                // Refused whole, or never received: the server holds none of these writes.
+                try await replica.markUnsent(batch)
+                guard error.body?.error == "clock_ahead" else { throw error }
                 guard let serverTime = error.body?.serverTime else { throw error }
                 let now = Replica.wallClock()
                 report.clockSkew = Int64(clamping: now) - Int64(clamping: serverTime)
@@ -168,7 +178,12 @@ public struct SyncSession: Sendable {
             if !last {
                 next = fetch(after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) })
             }
-            report.applied += try await replica.apply(page)
+            if var changes = report.changes {
+                report.applied += try await replica.apply(page, noting: &changes)
+                report.changes = changes
+            } else {
+                report.applied += try await replica.apply(page)
+            }
             report.pulled += page.records.count
             report.dropped += page.evicted.count
             if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }

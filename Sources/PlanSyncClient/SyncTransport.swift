@@ -25,11 +25,21 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The server's error body, when it sent one.
     public let body: ErrorBody?
+    /// Whether the request certainly never reached the server (no connection was made), so it committed
+    /// nothing; false when it may have (a connection that broke after the request went out).
+    public let neverSent: Bool
 
-    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil) {
+    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil, neverSent: Bool = false) {
         self.kind = kind
         self.message = message
         self.body = body
+        self.neverSent = neverSent
+    }
+
+    /// Whether the server certainly committed nothing of the request: it refused it, or never received it.
+    public var committedNothing: Bool {
+        if case .refused = kind { return true }
+        return neverSent
     }
 
     public var description: String { message }

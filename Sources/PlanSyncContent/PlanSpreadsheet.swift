@@ -84,13 +84,7 @@ public enum PlanSpreadsheet {
 
     static func checkPlan(id: String, title: String) -> [Problem] {
         var problems: [Problem] = []
-        if id.contains("/") || (try? RecordID.validate(id)) == nil || id.utf8.count > maxIDPartBytes {
-            problems.append(
-                Problem(
-                    line: nil,
-                    "plan id \(quoted(id)) is not a valid id: use lowercase letters, digits and dashes, e.g. "
-                        + "'cash-coordination-2026'"))
-        }
+        if let problem = PlanID.problem(id) { problems.append(Problem(line: nil, problem)) }
         if clean(title).isEmpty {
             problems.append(Problem(line: nil, "the plan title is blank"))
         } else if title.utf8.count > Limits.maxTextBytes {

@@ -18,7 +18,11 @@ public struct MaterialLabels: Sendable {
         case "fr":
             MaterialLabels(
                 fallback: "en anglais", stale: "à revoir", conflict: "versions concurrentes",
-                legend: "« en anglais » : passage pas encore traduit, affiché en anglais. « à revoir » : l’anglais a changé depuis la traduction de ce passage. « versions concurrentes » : plusieurs versions de ce passage attendent qu’on choisisse.")
+                // French puts a no-break space inside guillemets and before a colon.
+                legend: "«\u{A0}en anglais\u{A0}»\u{A0}: passage pas encore traduit, affiché en anglais. "
+                    + "«\u{A0}à revoir\u{A0}»\u{A0}: l’anglais a changé depuis la traduction de ce passage. "
+                    + "«\u{A0}versions concurrentes\u{A0}»\u{A0}: plusieurs versions de ce passage attendent "
+                    + "qu’on choisisse.")
         case "es":
             MaterialLabels(
                 fallback: "en inglés", stale: "por revisar", conflict: "versiones en conflicto",

@@ -36,7 +36,8 @@ public enum MaterialText {
         let text: (field: String, value: String)? =
             switch edit {
             case .set(let field, let value), .resolve(let field, let value): (field, value)
-            case .translate(let field, _, let value, _, _): (field, value)
+            case .translate(let field, _, let value, _, _), .resolveTranslation(let field, _, let value, _):
+                (field, value)
             case .add, .remove, .delete: nil
             }
         guard let text, fields[collection]?.contains(text.field) == true, let html = rawHTML(in: text.value) else {

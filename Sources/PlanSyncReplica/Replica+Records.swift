@@ -19,16 +19,37 @@ extension Replica {
     public func write(
         creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)], now: UInt64 = Replica.wallClock()
     ) async throws {
+        try await write(creating: newRecords, editing: edits, now: now, then: {})
+    }
+
+    /// Checks the writes `write(creating:editing:)` would make — every refusal it would give — and changes
+    /// nothing: they run in a transaction that is rolled back (`--dry-run`).
+    public func trial(
+        creating newRecords: [NewRecord] = [], editing edits: [(id: String, edit: Edit)],
+        now: UInt64 = Replica.wallClock()
+    ) async throws {
+        struct RolledBack: Error {}
+        do {
+            try await write(creating: newRecords, editing: edits, now: now, then: { throw RolledBack() })
+        } catch is RolledBack {}
+    }
+
+    private func write(
+        creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)], now: UInt64,
+        then finish: @escaping @Sendable () throws -> Void
+    ) async throws {
         try await pool.write { db in
             var local = try LocalWrites(db, schema: self.schema, now: now)
             for new in newRecords { try self.create(new, with: &local, in: db) }
             for (id, edit) in edits { try self.apply(edit, to: id, with: &local, in: db) }
             try local.finish(in: db)
+            try finish()
         }
     }
 
     private func apply(_ edit: Edit, to id: String, with local: inout LocalWrites, in db: Database) throws {
         guard var state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
+        let before = state
         let principal = local.identity.principal
         if let reason = principal.refusal(of: edit.target, on: state, schema: schema) {
             throw ReplicaError.refused(id, reason)
@@ -44,7 +65,7 @@ extension Replica {
         {
             throw ReplicaError.refused(id, reason)
         }
-        try local.queue(state, in: db)
+        try local.queue(state, before: before, in: db)
     }
 
     private func create(_ new: NewRecord, with local: inout LocalWrites, in db: Database) throws {
@@ -63,7 +84,7 @@ extension Replica {
         {
             throw ReplicaError.refused(new.id, reason)
         }
-        try local.queue(state, in: db)
+        try local.queue(state, before: nil, in: db)
     }
 
     /// One record, or nil.
@@ -179,8 +200,10 @@ struct LocalWrites {
         }
     }
 
-    /// Stores a locally written state and queues it for the next push.
-    mutating func queue(_ state: RecordState, in db: Database) throws {
+    /// Stores a locally written state and queues it for the next push. The first write queued since the last
+    /// push keeps `before` (nil for a record created here) as the record's base, for `discard`.
+    mutating func queue(_ state: RecordState, before: RecordState?, in db: Database) throws {
+        try Replica.keepBase(of: state.id, before, in: db)
         try Replica.store(state, in: db, schema: schema)
         revision += 1
         try db.cachedStatement(

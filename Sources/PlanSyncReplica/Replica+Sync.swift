@@ -40,6 +40,7 @@ extension Replica {
                 try db.execute(
                     sql: "DELETE FROM outbox WHERE record_id = ? AND revision = ?",
                     arguments: [record.state.id, record.revision])
+                try Self.dropBase(of: record.state.id, in: db)
             }
             if let history { try Self.advance(history, in: db) }
         }
@@ -140,9 +141,17 @@ extension Replica {
     /// records changed here.
     @discardableResult
     public func apply(_ page: PullResponse) async throws -> Int {
+        var ignored = PulledChanges(limit: 0)
+        return try await apply(page, noting: &ignored)
+    }
+
+    /// Joins a pulled page like `apply(_:)`, and notes in `changes` which records changed here and how.
+    @discardableResult
+    public func apply(_ page: PullResponse, noting changes: inout PulledChanges) async throws -> Int {
         // Timestamps beyond the server's clock (or this one's) plus the drift bound are never adopted.
         let limit = max(Self.wallClock(), page.time ?? 0) + CausalBounds.maxDrift
-        return try await pool.write { db in
+        let (changed, noted) = try await pool.write { [changes] db in
+            var noted = changes
             var clock: HybridLogicalClock? = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
             if clock == nil { clock = HybridLogicalClock(replica: try ReplicaIdentity(db).replica) }
             var changed = 0
@@ -150,13 +159,16 @@ extension Replica {
                 if let time = incoming.latestTime { clock?.observe(time, limit: limit) }
                 let local = try Self.fetchState(incoming.id, in: db)
                 if let local {
+                    try Self.joinBase(of: incoming, in: db)
                     let joined = local.joined(with: incoming)
                     guard joined != local else { continue }
                     try Self.store(joined, in: db, schema: self.schema)
+                    noted.note(joined, was: local)
                 } else {
                     // A record new here is stored as it came: nothing to join, nothing to encode again.
                     let json = page.receivedJSON?[index] ?? RecordJSON.string(incoming)
                     try Self.store(incoming, json: json, in: db, schema: self.schema)
+                    noted.note(incoming, was: nil)
                 }
                 changed += 1
             }
@@ -164,8 +176,10 @@ extension Replica {
             for id in page.evicted { try Self.drop(id, reason: "it left this replica's scope", in: db) }
             try Meta.set(.cursor, String(page.cursor), in: db)
             if let epoch = page.epoch { try Self.advance(HistoryPosition(epoch: epoch, seq: page.cursor), in: db) }
-            return changed
+            return (changed, noted)
         }
+        changes = noted
+        return changed
     }
 
     /// Drops records the server says this replica may no longer hold. A record with unpushed local edits is
@@ -182,6 +196,7 @@ extension Replica {
         try await pool.write { db in
             for id in ids {
                 try db.execute(sql: "DELETE FROM outbox WHERE record_id = ?", arguments: [id])
+                try Self.dropBase(of: id, in: db)
                 try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
             }
         }
@@ -204,6 +219,7 @@ extension Replica {
                 arguments: [id, state, reason, Date().ISO8601Format()])
         }
         try db.execute(sql: "DELETE FROM outbox WHERE record_id = ?", arguments: [id])
+        try dropBase(of: id, in: db)
         try db.execute(sql: "DELETE FROM record WHERE id = ?", arguments: [id])
     }
 }

@@ -58,6 +58,19 @@ enum ReplicaSchema {
                 try db.execute(sql: "UPDATE record SET decisions = ? WHERE id = ?", arguments: [count, id])
             }
         }
+        migrator.registerMigration("v4-base") { db in
+            try db.execute(
+                sql: """
+                    -- For each queued record, the copy last known from the server (NULL for a record created
+                    -- here), kept so queued writes can be discarded; `sent` once a push of them went out (the
+                    -- server may then hold their dots). Removed with the record's outbox row.
+                    CREATE TABLE outbox_base (
+                        record_id TEXT PRIMARY KEY NOT NULL,
+                        state TEXT,
+                        sent INTEGER NOT NULL DEFAULT 0
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

@@ -71,7 +71,7 @@ extension ConsolidatedReport {
         _ record: RecordState, activity: String, language: String, approvals: [String: OfficeApproval]
     ) -> OfficeReport {
         let office = record.nonBlank("office") ?? record.idSegment(fromEnd: 1)
-        let narrativeLanguage = record.nonBlank("language") ?? "en"
+        let narrativeLanguage = Schema.planSync.sourceLanguage(of: record)
         let conflict = record.conflict(of: "narrative")
         let narratives = conflict.isEmpty ? [record.nonBlank("narrative")].compactMap { $0 } : conflict
         var translation: NarrativeTranslation?
@@ -120,10 +120,11 @@ extension ConsolidatedReport {
     /// because a held edit the central team cannot read must still be seen.
     private static func fieldChanges(_ held: HeldProposal, current report: RecordState?) -> [FieldChange] {
         if let text = held.unreadableChanges { return [FieldChange(field: "", current: nil, proposed: text)] }
-        let proposed = held.changes
-        let order = Schema.planSync.collection("report")?.fields.map(\.name) ?? []
-        return proposed.keys.sorted { (order.firstIndex(of: $0) ?? .max, $0) < (order.firstIndex(of: $1) ?? .max, $1) }
-            .map { FieldChange(field: $0, current: report?.nonBlank($0), proposed: proposed[$0] ?? "") }
+        // What accepting would change, as `plansync conflicts` lists it: a field proposed unchanged is left out.
+        return held.differences(from: report).map {
+            let current = $0.approved.isAllWhitespace ? nil : $0.approved
+            return FieldChange(field: $0.field, current: current, proposed: $0.proposed)
+        }
     }
 }
 

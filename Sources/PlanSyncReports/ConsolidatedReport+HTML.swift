@@ -67,7 +67,8 @@ struct HTMLReport {
         guard !report.offices.isEmpty else { return "" }
         let rows = report.offices.map { office in
             "<tr><td>\(HTMLText.isolate(office.office))</td><td>\(approvalBadge(office.approved))</td>"
-                + "<td>\(optional(office.by))</td><td>\(optional(office.at))</td></tr>"
+                + "<td>\(optional(office.by))</td>"
+                + "<td>\(optional(office.at.map { ReadableDate.text(iso: $0) ?? $0 }))</td></tr>"
         }
         return """
             <table class="approvals"><caption>\(label(.approval))</caption>
@@ -112,7 +113,7 @@ struct HTMLReport {
         let reporter =
             [
                 report.reportedBy.map { HTMLText.isolate($0) },
-                report.reportedAt.map { HTMLText.isolate($0, className: "when") },
+                report.reportedAt.map { HTMLText.isolate(ReadableDate.text(iso: $0) ?? $0, className: "when") },
             ]
             .compactMap { $0 }
         return "<tr><td class=\"office\">\(HTMLText.isolate(report.office))<br>\(approvalBadge(report.approved))</td>"

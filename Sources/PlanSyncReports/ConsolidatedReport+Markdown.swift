@@ -16,8 +16,9 @@ struct MarkdownReport {
 
     var document: String {
         var blocks = [
-            "# \(text(strings[.title])): \(localized(report.planTitle))",
-            "**\(text(strings[.plan])):** `\(report.plan)`  \n**\(text(strings[.period])):** \(report.period)",
+            "# \(text(strings[.title]))\(strings.colon) \(localized(report.planTitle))",
+            "**\(text(strings[.plan]))\(strings.colon)** `\(report.plan)`  \n"
+                + "**\(text(strings[.period]))\(strings.colon)** \(report.period)",
         ]
         if !report.offices.isEmpty {
             blocks.append("## \(text(strings[.summary]))")
@@ -60,14 +61,14 @@ struct MarkdownReport {
             let values = indicator.values.map(text).joined(separator: " / ")
             let note = indicator.isConcurrent ? " (\(text(strings[.concurrentValues])))" : ""
             return "\(text(indicator.name))=\(values)\(note)"
-        }.joined(separator: "; ")
+        }.joined(separator: strings.semicolon + " ")
     }
 
     private func narrative(_ report: OfficeReport, _ item: WorkItem) -> String {
         let language = text(strings.languageName(report.narrativeLanguage))
         var lines = ["**\(text(item.code)) · \(text(report.office))** (\(language))"]
         if report.hasNarrativeConflict {
-            lines[0] += " — \(text(strings[.conflictingVersions])): \(report.narratives.count)"
+            lines[0] += " — \(text(strings[.conflictingVersions]))\(strings.colon) \(report.narratives.count)"
         }
         for (index, narrative) in report.narratives.enumerated() {
             if index > 0 { lines.append("") }
@@ -77,7 +78,8 @@ struct MarkdownReport {
             let stale = translation.stale ? " (\(text(strings[.stale])))" : ""
             let name = text(strings.languageName(translation.language))
             lines.append("")
-            lines.append("> _\(text(strings[.translation])) (\(name))\(stale):_\n>\n" + quote(translation.text))
+            let label = "\(text(strings[.translation])) (\(name))\(stale)\(strings.colon)"
+            lines.append("> _\(label)_\n>\n" + quote(translation.text))
         }
         return lines.joined(separator: "\n")
     }
@@ -97,12 +99,13 @@ struct MarkdownReport {
     private var heldEdits: String {
         guard !report.heldEdits.isEmpty else { return "_\(text(strings[.noHeldEdits]))_" }
         return report.heldEdits.map { edit in
-            let by = edit.proposedBy.map { ", \(text(strings[.proposedBy])): \(text($0))" } ?? ""
+            let by = edit.proposedBy.map { ", \(text(strings[.proposedBy]))\(strings.colon) \(text($0))" } ?? ""
             let changes = edit.changes.map { change in
-                let field = change.field.isEmpty ? "" : text(change.field) + ": "
+                let field = change.field.isEmpty ? "" : text(change.field) + strings.colon + " "
                 return field + (change.current.map { text($0) + " → " } ?? "") + text(change.proposed)
             }
-            return "- `\(edit.report)` (`\(edit.office)`\(by)): \(changes.joined(separator: "; "))"
+            let listed = changes.joined(separator: strings.semicolon + " ")
+            return "- `\(edit.report)` (`\(edit.office)`\(by))\(strings.colon) \(listed)"
         }.joined(separator: "\n")
     }
 

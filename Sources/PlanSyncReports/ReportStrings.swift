@@ -27,6 +27,12 @@ public struct ReportStrings: Sendable {
         Self.table[language]?[label] ?? Self.table["en"]?[label] ?? label.rawValue
     }
 
+    /// A colon after a label, as the language writes it: French puts a no-break space before it.
+    public var colon: String { language == "fr" ? "\u{00A0}:" : ":" }
+
+    /// A semicolon between items, as the language writes it: French puts a narrow no-break space before it.
+    public var semicolon: String { language == "fr" ? "\u{202F};" : ";" }
+
     /// A status value (`on-track`) as a reader sees it; an unknown value is shown as written.
     public func status(_ status: String?) -> String {
         guard let status else { return self[.noStatus] }
@@ -78,7 +84,7 @@ extension ReportStrings {
             .heldEdits: "Modifications en attente de l’équipe centrale", .report: "Rapport",
             .changes: "Modifications", .proposedBy: "Proposé par", .noReports: "Aucun rapport pour cette période",
             .noHeldEdits: "Aucune modification en attente.", .chartTitle: "Statut par section et par bureau",
-            .stale: "traduction périmée", .untranslated: "non traduit ; anglais affiché",
+            .stale: "traduction périmée", .untranslated: "non traduit\u{202F}; anglais affiché",
             .concurrentValues: "valeurs concurrentes", .conflictingVersions: "versions en conflit",
             .noStatus: "Sans statut", .original: "Original",
         ],

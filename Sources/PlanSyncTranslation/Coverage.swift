@@ -20,11 +20,12 @@ public struct Coverage: Codable, Sendable, Hashable {
     /// Coverage per plan for each language (all three when `language` is nil), sorted by language then plan.
     public static func of(_ records: [RecordState], language: String? = nil, schema: Schema = .planSync) -> [Coverage] {
         let units = TranslationUnit.all(in: records, schema: schema)
-        let plans = Array(Set(units.map(\.plan))).sorted()
+        // Grouped once: scanning every unit for every plan grows with plans × units on a big replica.
+        let byPlan = Dictionary(grouping: units, by: \.plan)
         return (language.map { [$0] } ?? Schema.languages).flatMap { language in
-            plans.map { plan in
+            byPlan.keys.sorted().map { plan in
                 var coverage = Coverage(language: language, plan: plan)
-                for unit in units where unit.plan == plan {
+                for unit in byPlan[plan] ?? [] {
                     coverage.units += 1
                     guard let view = unit.record.translation(of: unit.field, language: language, schema: schema),
                         view.status != .untranslated

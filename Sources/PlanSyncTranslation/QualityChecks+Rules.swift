@@ -13,7 +13,7 @@ enum QualityRules {
         for link in pair.sourceTokens.urls + pair.sourceTokens.emails {
             words = words.replacing(link, with: " ")
         }
-        guard words.contains(where: \.isLetter), !isAcronyms(words) else { return nil }
+        guard words.contains(where: \.isLetter), !isAcronyms(words), !isCamelCaseName(words) else { return nil }
         return "target is identical to the source"
     }
 
@@ -30,6 +30,15 @@ enum QualityRules {
             let runs = core.split { !$0.isLetter }
             return shaped && runs.allSatisfy { $0.count <= 6 }
         }
+    }
+
+    /// Whether the text is one camel-case word — a capital inside a mixed-case word, as in `InterAction` or
+    /// `ReliefWeb`: an organisation's or product's name, which every language writes as it is.
+    private static func isCamelCaseName(_ text: String) -> Bool {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        guard words.count == 1, let word = words.first, word.allSatisfy(\.isLetter), word.first?.isUppercase == true
+        else { return false }
+        return word.dropFirst().contains(where: \.isUppercase) && word.contains(where: \.isLowercase)
     }
 
     private static func isEnclosing(_ character: Character) -> Bool {
@@ -152,16 +161,34 @@ enum QualityRules {
     // MARK: - Length
 
     /// Short sources are skipped: a two-word label can honestly become a six-word phrase.
+    ///
+    /// Translations spell acronyms out (`IASC WG` → "Grupo de Trabajo del IASC"; Arabic spells out nearly every
+    /// one and keeps the acronym in brackets), so each acronym of the source also allows for the words it
+    /// stands for, `acronymAllowance` characters, before a target counts as much longer.
     static func length(_ pair: QualityPair) -> String? {
         let source = pair.trimmedSource.count
         let target = pair.trimmedTarget.count
         guard source >= 20 else { return nil }
+        let allowed = 3 * Double(source + acronymAllowance * acronyms(in: pair.trimmedSource))
         if Double(target) < 0.3 * Double(source) {
             return "target is much shorter than the source: \(target) characters against \(source) (under 0.3×)"
         }
-        if Double(target) > 3 * Double(source) {
+        if Double(target) > allowed {
             return "target is much longer than the source: \(target) characters against \(source) (over 3×)"
         }
         return nil
+    }
+
+    /// The characters an acronym spelled out adds, about three words.
+    static let acronymAllowance = 15
+
+    /// How many words of `text` are acronyms — two to seven letters, at least two and mostly capitals, as in
+    /// `IASC`, `WoSR`, `HCs` — counting each side of a slash (`AAP/PSEA`) on its own.
+    static func acronyms(in text: String) -> Int {
+        text.split { $0.isWhitespace || $0 == "/" }.count { word in
+            let letters = word.filter(\.isLetter)
+            let capitals = letters.count(where: \.isUppercase)
+            return (2...7).contains(letters.count) && capitals >= 2 && 2 * capitals >= letters.count
+        }
     }
 }

@@ -96,7 +96,7 @@ private final class XliffReader: NSObject, XMLParserDelegate {
             guard let id = attributes["id"], !id.isEmpty else { return fail(parser, "a <trans-unit> has no id") }
             unit = .init(
                 id: id, source: "", target: nil, state: nil, approved: attributes["approved"] == "yes", notes: [])
-        case "source", "note" where unit != nil:
+        case "source" where unit != nil, "note" where unit != nil:
             text = ""
             textElement = name
         case "target" where unit != nil:

@@ -21,6 +21,9 @@ struct RecordJSONTests {
             try? history.sim.edit(id, .set(field: "comment", value: text), on: 1)
             try? history.sim.edit(id, .translate(field: "comment", language: "ar", text: text, status: .draft), on: 2)
             try? history.sim.edit(id, .resolve(field: "title", value: text), on: 0)
+            // A settled translation carries its resolution on the wire too.
+            try? history.sim.edit(
+                id, .resolveTranslation(field: "title", language: "fr", text: text, status: .approved), on: 1)
         }
         return history.sim.replicas.flatMap(\.records.values)
     }

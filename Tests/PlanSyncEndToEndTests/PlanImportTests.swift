@@ -21,8 +21,8 @@ struct PlanImportTests {
         try cluster.sync(central)
         try cluster.sync(office)
         let list = try cluster.plansync(office, "list").stdout
-        #expect(list.contains("cash-coordination/A.1\tSet up a cash working group"))
-        #expect(list.contains("cash-coordination\tCash coordination"))
+        #expect(list.contains("cash-coordination/A.1\tactivity\tSet up a cash working group"))
+        #expect(list.contains("cash-coordination\tplan\tCash coordination"))
         let again = try cluster.plansync(
             central, "plan", "import", "--csv", Self.example, "--plan", "cash-coordination", "--title", "Cash coordination")
         #expect(again.status != 0 && again.stderr.contains("exists already"), "\(again)")

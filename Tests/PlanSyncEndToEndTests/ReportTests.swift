@@ -114,7 +114,10 @@ struct ReportTests {
         }
         let conflicts = try json(cluster.plansync(central, "conflicts", "--json").stdout) as! [[String: Any]]
         let held = conflicts.filter { $0["held"] != nil }
-        #expect(held.contains { $0["field"] as? String == "status" && ($0["candidates"] as? [String]) == ["on-track", "completed"] })
+        #expect(held.count == 1, "one entry per held edit")
+        let changes = try #require(held.first?["changes"] as? [[String: String]])
+        #expect(changes.contains { $0 == ["field": "status", "approved": "on-track", "proposed": "completed"] })
+        #expect(!changes.contains { $0["field"] == "activity" || $0["approved"] == $0["proposed"] }, "\(changes)")
         // Now read-only for the office.
         let refused = try cluster.plansync(
             kabul, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q2",

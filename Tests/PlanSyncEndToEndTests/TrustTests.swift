@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PlanSyncClient
 import PlanSyncCore
 import PlanSyncTestSupport
@@ -63,6 +62,24 @@ struct TrustTests {
         ["r": replica, "n": counter, "t": wall, "l": logical]
     }
 
+    /// `record` with one new draft translation of its comment, the first write of `replica`.
+    static func translated(
+        _ record: [String: Any], into language: String, by replica: String, text: String, wall: UInt64,
+        logical: UInt64 = 0, raising other: String? = nil
+    ) -> [String: Any] {
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context[replica] = 1
+        if let other { context[other] = (context[other] as! Int) + 50 }
+        forged["context"] = context
+        var translation = entry(replica: replica, counter: 1, wall: wall, logical: logical)
+        translation["v"] = text
+        translation["status"] = "draft"
+        translation["source"] = "0000000000000000"
+        forged["translations"] = [language: ["comment": [translation]]]
+        return forged
+    }
+
     static var now: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     /// Case 17: a translator's entry with t = 2^63 − 1 and l = 2^32 − 1 would freeze or crash every clock.
@@ -71,15 +88,9 @@ struct TrustTests {
         let token = try world.cluster.server.token(name: "es-translator", role: "translator", language: "es")
         let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
         let (record, before) = try await world.stored(token: adminToken)
-        var forged = record
-        var context = forged["context"] as! [String: Any]
-        context["es0000000000001"] = 1
-        forged["context"] = context
-        var poisoned = Self.entry(replica: "es0000000000001", counter: 1, wall: 9_223_372_036_854_775_807, logical: 4_294_967_295)
-        poisoned["v"] = "texto"
-        poisoned["status"] = "draft"
-        poisoned["source"] = "0000000000000000"
-        forged["translations"] = ["es": ["comment": [poisoned]]]
+        let forged = Self.translated(
+            record, into: "es", by: "es0000000000001", text: "texto", wall: 9_223_372_036_854_775_807,
+            logical: 4_294_967_295)
         let answer = try await world.push(forged, as: "es0000000000001", token: token)
         #expect(answer.status == 400, "\(answer)")
         #expect(answer.body.contains(Self.id) && answer.body.contains("out of range"), "\(answer)")
@@ -97,16 +108,8 @@ struct TrustTests {
         let token = try world.cluster.server.token(name: "fr-translator", role: "translator", language: "fr")
         let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
         let (record, before) = try await world.stored(token: adminToken)
-        var forged = record
-        var context = forged["context"] as! [String: Any]
-        context[world.adminID] = (context[world.adminID] as! Int) + 50
-        context["fr0000000000001"] = 1
-        forged["context"] = context
-        var translation = Self.entry(replica: "fr0000000000001", counter: 1, wall: Self.now)
-        translation["v"] = "écrit"
-        translation["status"] = "draft"
-        translation["source"] = "0000000000000000"
-        forged["translations"] = ["fr": ["comment": [translation]]]
+        let forged = Self.translated(
+            record, into: "fr", by: "fr0000000000001", text: "écrit", wall: Self.now, raising: world.adminID)
         let answer = try await world.push(forged, as: "fr0000000000001", token: token)
         #expect(answer.status == 400, "\(answer)")
         #expect(answer.body.contains("overclaimed_context") && answer.body.contains(world.adminID), "\(answer)")
@@ -128,6 +131,22 @@ struct TrustTests {
         let answer = try await world.push(forged, as: "viewer000000001", token: token)
         #expect(answer.status == (whose == "own" ? 403 : 400), "\(answer)")
         #expect(answer.body.contains(Self.id), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+    }
+
+    /// A resolution signed with another person's name (a translator passing its settlement off as the central
+    /// team's) is refused.
+    @Test func aResolutionSignedWithAnotherNameIsRefused() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "fr-translator", role: "translator", language: "fr")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = Self.translated(record, into: "fr", by: "fr0000000000001", text: "réglé", wall: Self.now)
+        var translations = forged["translations"] as! [String: [String: [[String: Any]]]]
+        translations["fr"]!["comment"]![0]["resolved"] = ["by": "central", "at": Self.now, "superseded": ["a", "b"]]
+        forged["translations"] = translations
+        let answer = try await world.push(forged, as: "fr0000000000001", token: token)
+        #expect(answer.status == 403 && answer.body.contains("signed 'central'"), "\(answer)")
         try await world.expectUnharmed(before: before, token: adminToken)
     }
 
@@ -179,38 +198,60 @@ struct TrustTests {
         try await world.expectUnharmed(before: before, token: token)
     }
 
-    /// A device whose clock was 50 years ahead when its edit was typed (its replica file holds the edit and
-    /// a clock dated then, as such a device writes them): the server refuses the date, and the replica's next
-    /// sync with its clock right re-dates the edit and delivers it. Nothing typed is lost.
-    @Test func anEditMadeWithAClockFarAheadArrivesOnceTheClockIsRight() async throws {
+    /// A field laptop whose clock runs 50 years ahead (a dead CMOS battery; `datefudge` sets the real binary's
+    /// clock): its edit is refused by the server, the sync says so in one line, the edit stays queued and no
+    /// replica adopts the date; once the clock is right, the next sync re-dates the edit and delivers it.
+    @Test func anEditMadeWithAClockFarAheadWaitsAndArrivesOnceTheClockIsRight() async throws {
         let world = try World()
         let field = try world.cluster.replica("field-office-laptop")
         try world.cluster.sync(field)
-        try expectSuccess(world.cluster.plansync(field, "set", Self.id, "comment", "typed with a dead battery"))
-        let future = Self.now + 50 * 365 * 86_400_000
-        let replica = try DatabaseQueue(path: field)
-        try await replica.write { db in
-            let json = try String.fetchOne(db, sql: "SELECT state FROM record WHERE id = ?", arguments: [Self.id])!
-            var state = try RecordJSON.decode(json)
-            let mine = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'replica_id'")!
-            var clock = HybridLogicalClock(replica: ReplicaID(mine))
-            state = try state.restamped(by: ReplicaID(mine), beyond: Self.now - 60_000, clock: &clock, now: future)
-            try db.execute(
-                sql: "UPDATE record SET state = ? WHERE id = ?", arguments: [RecordJSON.string(state), Self.id])
-            try db.execute(
-                sql: "UPDATE meta SET value = ? WHERE key = 'hlc'", arguments: [try WireJSON.string(clock)])
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let ahead = formatter.string(from: Date().addingTimeInterval(50 * 365 * 86_400 + 86_400))
+        func onTheLaptop(_ arguments: String...) throws -> CommandResult {
+            try runTool("datefudge", [ahead, Binaries.path("plansync")] + arguments + ["--replica", field])
         }
-        try replica.close()
+        try expectSuccess(onTheLaptop("set", Self.id, "comment", "typed with a dead battery"))
+        let early = try onTheLaptop("sync")
+        #expect(early.status == 0, "\(early)")
+        #expect(
+            early.stderr == "plansync: this device's clock is 50 years ahead of the server's; set it right: queued "
+                + "edits wait until then (nothing is lost)\n", "\(early)")
+        #expect(try world.cluster.plansync(field, "status").stdout.contains("queued records: 1"))
+        try world.cluster.sync(world.observer)
+        #expect(!(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("dead battery")))
 
-        let sync = try world.cluster.plansync(field, "sync")
-        #expect(sync.status == 0 && !sync.stderr.contains("clock"), "\(sync)")
+        // The clock is set right: the same replica's next sync re-dates the edit and delivers it.
+        let fixed = try world.cluster.plansync(field, "sync")
+        #expect(fixed.status == 0 && fixed.stderr.isEmpty, "\(fixed)")
         #expect(try world.cluster.plansync(field, "status").stdout.contains("queued records: 0"))
         try world.cluster.sync(world.observer)
         #expect(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("dead battery"))
-        // The replica's clock is back to now: its next edits are accepted at once.
+        // Its clock is back to now: its next edit is accepted at once.
         try expectSuccess(world.cluster.plansync(field, "set", Self.id, "status", "completed"))
         let next = try world.cluster.plansync(field, "sync", "--json")
         #expect(next.status == 0 && next.stdout.contains("\"pushedChanged\" : 1"), "\(next)")
+    }
+
+    /// A device whose clock is days behind syncs normally and is told so in one line.
+    @Test func aClockFarBehindIsSaidInOneLine() throws {
+        let world = try World()
+        let field = try world.cluster.replica("behind")
+        try world.cluster.sync(field)
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let behind = formatter.string(from: Date().addingTimeInterval(-3 * 86_400 - 3_600))
+        let laptop = { (arguments: [String]) in
+            try runTool("datefudge", [behind, Binaries.path("plansync")] + arguments + ["--replica", field])
+        }
+        try expectSuccess(laptop(["set", Self.id, "comment", "typed three days in the past"]))
+        let sync = try laptop(["sync"])
+        #expect(sync.status == 0, "\(sync)")
+        #expect(sync.stderr == "plansync: this device's clock is 3 days behind the server's; set it right\n", "\(sync)")
+        try world.cluster.sync(world.observer)
+        #expect(try world.cluster.plansync(world.observer, "show", Self.id).stdout.contains("three days in the past"))
     }
 
     /// The line a sync prints when the device's clock is off by more than the bound.
@@ -254,5 +295,90 @@ struct ServerAnswerTests {
                 "--status", "on-track"))
         try cluster.sync(central)
         #expect(try await http.latest(token: office) == before, "an office saw another office's report move latest")
+    }
+}
+
+/// How the server answers what it cannot serve: a full disk, a body it refused before reading, another
+/// office's report.
+@Suite("Server answers under duress")
+struct ServerDuressTests {
+    /// Another office's report answers the same whether it exists or not: nothing is learnt from the answer.
+    @Test func anotherOfficesReportIsEvictedWhetherItExistsOrNot() async throws {
+        let cluster = try Cluster()
+        let http = RawHTTP(base: cluster.server.url)
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        let activity = "iasc-protection-policy/A.1/1"
+        try expectSuccess(
+            cluster.plansync(
+                central, "report", "add", "--activity", activity, "--office", "SYR", "--period", "2017-Q4",
+                "--status", "on-track"))
+        try cluster.sync(central)
+        let admin = try cluster.server.token(name: "audit", role: "admin")
+        let (_, page) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: admin)
+        let records = (try json(page) as! [String: Any])["records"] as! [[String: Any]]
+        var existing = try #require(records.first { ($0["id"] as! String).hasPrefix("\(activity)/report/SYR/") })
+        let before = try JSONSerialization.data(withJSONObject: records, options: .sortedKeys)
+        let office = try cluster.server.token(name: "kabul", role: "office", office: "AFG")
+        existing["context"] = (existing["context"] as! [String: Any]).merging(["kabul000000001": 1]) { $1 }
+        var missing = existing
+        missing["id"] = "\(activity)/report/SYR/2016"
+        var answers: [NSDictionary] = []
+        for record in [existing, missing] {
+            let body = try JSONSerialization.data(withJSONObject: ["replica": "kabul000000001", "records": [record]])
+            let (status, answer) = try await http.send(.POST, "/v1/push", token: office, body: body)
+            #expect(status == 200, "\(answer)")
+            answers.append(try json(answer.replacingOccurrences(of: record["id"] as! String, with: "ID")) as! NSDictionary)
+        }
+        #expect(answers[0] == answers[1], "the answers tell an existing report from a missing one: \(answers)")
+        #expect(answers[0]["evicted"] as? [String] == ["ID"], "\(answers[0])")
+        let (_, after) = try await http.send(.GET, "/v1/pull?since=0&limit=5000", token: admin)
+        let afterRecords = (try json(after) as! [String: Any])["records"]!
+        #expect(try JSONSerialization.data(withJSONObject: afterRecords, options: .sortedKeys) == before)
+    }
+
+    /// A client that sends its whole body before reading (Python's urllib) gets the 401 of a request without a
+    /// token, even with a 12 MiB body.
+    @Test func aBodyRefusedBeforeItIsReadIsStillAnswered() throws {
+        let cluster = try Cluster()
+        let script = """
+            import sys, urllib.request, urllib.error
+            request = urllib.request.Request(sys.argv[1] + "/v1/push", data=b"x" * (12 * 1024 * 1024), method="POST")
+            try:
+                urllib.request.urlopen(request, timeout=20)
+                print("no error")
+            except urllib.error.HTTPError as error:
+                print(error.code, error.read().decode())
+            """
+        let result = try runTool("python3", ["-c", script, cluster.server.url])
+        #expect(result.stdout.hasPrefix("401 ") && result.stdout.contains("unauthorized"), "\(result)")
+    }
+
+    /// A full disk is a JSON 507 naming the problem; nothing is lost, and the sync goes through once there is
+    /// room again.
+    @Test func aFullDiskIsA507AndTheEditArrivesOnceThereIsRoom() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let mount = directory.file("small-disk")
+        try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
+        try expectSuccess(runTool("mount", ["-t", "tmpfs", "-o", "size=6m", "tmpfs", mount]))
+        defer { _ = try? runTool("umount", ["-l", mount]) }
+        let server = try ServerProcess.start(data: mount + "/data")
+        defer { server.stop(signal: SIGKILL) }
+        let token = try server.token(name: "central", role: "admin")
+        let replica = directory.file("central.sqlite")
+        try expectSuccess(run("plansync", ["init", "--replica", replica, "--server", server.url, "--token", token]))
+        try expectSuccess(run("plansync", ["sync", "--replica", replica]))
+        let id = "iasc-protection-policy/A.1/1"
+        try expectSuccess(run("plansync", ["set", id, "comment", String(repeating: "a long field report. ", count: 400), "--replica", replica]))
+        // Fill what is left of the disk.
+        _ = try runTool("dd", ["if=/dev/zero", "of=\(mount)/filler", "bs=64k"])
+        let full = try run("plansync", ["sync", "--replica", replica])
+        #expect(full.status != 0 && full.stderr.contains("507") && full.stderr.contains("disk is full"), "\(full)")
+        #expect(full.stderr.split(separator: "\n").count == 1, "\(full)")
+        #expect(try run("plansync", ["status", "--replica", replica]).stdout.contains("queued records: 1"))
+        try FileManager.default.removeItem(atPath: mount + "/filler")
+        try expectSuccess(run("plansync", ["sync", "--replica", replica]))
+        #expect(try run("plansync", ["status", "--replica", replica]).stdout.contains("queued records: 0"))
     }
 }

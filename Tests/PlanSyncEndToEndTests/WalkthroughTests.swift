@@ -56,6 +56,10 @@ struct WalkthroughTests {
         let resolution = comment["resolution"] as? [String: Any]
         #expect(resolution?["by"] as? String == "carol")
         #expect((resolution?["superseded"] as? [String])?.count == 2)
+        // Printed JSON says when in ISO 8601; the text form as a date.
+        #expect((resolution?["at"] as? String)?.contains(#/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/#) == true)
+        let text = try cluster.plansync(b, "show", "\(Self.plan)/A.1/1").stdout
+        #expect(text.contains(#/resolved by carol on \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/#), "\(text)")
     }
 
     @Test func aNewReplicaHoldsBothBundledPlans() throws {

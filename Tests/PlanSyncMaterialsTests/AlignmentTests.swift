@@ -100,7 +100,7 @@ struct AlignmentTests {
         #expect(!material.markdown(in: nil).contains("["), "the English document carries no marks")
         let french = material.markdown(in: "fr")
         #expect(french.contains("[versions concurrentes] [en anglais] Dakar's answer."), "\(french)")
-        #expect(french.contains("« versions concurrentes »"), "the legend explains the mark")
+        #expect(french.contains("«\u{A0}versions concurrentes\u{A0}»"), "the legend explains the mark")
     }
 
     @Test func aTranslatedFileMustHaveTheSameSegments() throws {

@@ -34,8 +34,8 @@ struct MarkdownTests {
         let markdown = try ReportFixture.example().build(language: "fr").markdown
         #expect(markdown.contains("**A.1 · AFG** (anglais)\n> HCT briefed on 12 October;"))
         #expect(markdown.contains("**A.1 · SYR** (arabe)\n> تأجلت"))
-        #expect(markdown.contains("> _Traduction (français):_\n>\n> La séance"))
-        #expect(markdown.contains("**C.1 · CAF** (français) — versions en conflit: 2\n> Mission"))
+        #expect(markdown.contains("> _Traduction (français)\u{A0}:_\n>\n> La séance"))
+        #expect(markdown.contains("**C.1 · CAF** (français) — versions en conflit\u{A0}: 2\n> Mission"))
     }
 
     @Test func sectionsWithoutReportsSaySoAndTextIsEscaped() throws {

@@ -62,6 +62,25 @@ public struct HeldProposal: Sendable, Hashable {
         pending = (text("outcome") ?? "pending") == "pending"
     }
 
+    /// One field a held edit would change: the approved report's value as it stands, and the office's.
+    public struct Difference: Sendable, Hashable, Codable {
+        public let field: String
+        public let approved: String
+        public let proposed: String
+    }
+
+    /// The fields whose proposed value differs from `report` as it stands (nil: not in this replica), in the
+    /// schema's order: what accepting the edit would change. A field proposed unchanged is left out.
+    public func differences(from report: RecordState?, schema: Schema = .planSync) -> [Difference] {
+        let order = schema.collection("report")?.fields.map(\.name) ?? []
+        func rank(_ field: String) -> (Int, String) { (order.firstIndex(of: field) ?? .max, field) }
+        return changes.keys.sorted { rank($0) < rank($1) }.compactMap { field in
+            let approved = report?.value(of: field, schema: schema)?.text ?? ""
+            let proposed = changes[field] ?? ""
+            return approved == proposed ? nil : Difference(field: field, approved: approved, proposed: proposed)
+        }
+    }
+
     /// The record that holds `incoming`'s changes to `report` (the fields in `targets`), proposed by `proposer`.
     /// Its id is fixed by the pusher's latest dot, so a replayed push holds the same edit once.
     public static func record(

@@ -29,7 +29,6 @@ public struct PushVerification: Sendable {
 
     /// Checks the claims of one pushed record against the stored copy (nil for a record the server lacks).
     public func verify(_ incoming: RecordState, stored: RecordState?) throws(PushRefusal) {
-        let held = stored?.entriesByDot ?? [:]
         let seen = stored?.context ?? VersionVector()
         for (replica, counter) in incoming.context.counters {
             guard counter <= CausalBounds.maxCounter else {
@@ -41,22 +40,41 @@ public struct PushVerification: Sendable {
                     "the context claims \(counter) write(s) of replica \(replica); this server has seen \(seen[replica])")
             }
         }
-        for (dot, entry) in incoming.entriesByDot {
-            if let kept = held[dot] {
+        // Store by store, against the stored copy of the same store: dots are unique within a record, so an
+        // entry under a held dot must be that entry, and one the server saw but no longer holds is dropped by
+        // the join whatever it says.
+        for (name, entries) in incoming.fields {
+            try verify(entries, held: stored?.fields[name] ?? [], seen: seen, in: incoming) { .field(name, $0) }
+        }
+        for (language, byField) in incoming.translations {
+            for (name, entries) in byField {
+                try verify(entries, held: stored?.translations[language]?[name] ?? [], seen: seen, in: incoming) {
+                    .translation(language: language, field: name, $0)
+                }
+            }
+        }
+        try verify(incoming.tombstones, held: stored?.tombstones ?? [], seen: seen, in: incoming) { .tombstone($0) }
+    }
+
+    private func verify<Entry: DottedEntry>(
+        _ entries: [Entry], held: [Entry], seen: VersionVector, in record: RecordState, as wrap: (Entry) -> HeldEntry
+    ) throws(PushRefusal) {
+        for entry in entries {
+            let dot = entry.dot
+            if let kept = held.first(where: { $0.dot == dot }) {
                 guard kept == entry else {
-                    throw refusal(incoming, .alteredEntry, "entry \(dot) differs from the one this server holds")
+                    throw refusal(record, .alteredEntry, "entry \(dot) differs from the one this server holds")
                 }
                 continue
             }
-            // Seen but no longer held: superseded here; the join drops it whatever it says.
             if seen.covers(dot) { continue }
             guard dot.replica == pusher else {
                 throw refusal(
-                    incoming, .unknownDot,
+                    record, .unknownDot,
                     "entry \(dot) is a write of replica \(dot.replica) that this server never received; "
                         + "a push carries only the pusher's own new writes")
             }
-            try verifyNew(entry, dot: dot, of: incoming, seen: seen)
+            try verifyNew(wrap(entry), dot: dot, of: record, seen: seen)
         }
     }
 
@@ -78,12 +96,17 @@ public struct PushVerification: Sendable {
                 "entry \(dot) is dated \(time.wall - now) ms ahead of this server's clock (the bound is "
                     + "\(CausalBounds.maxDrift) ms); the writing device's clock is wrong")
         }
-        switch entry {
-        case .field(_, let candidate):
-            if let by = candidate.resolution?.by, by != principal.name {
-                throw refusal(record, .forbidden, "entry \(dot) is a resolution signed '\(by)', not '\(principal.name)'")
+        let signature: String? =
+            switch entry {
+            case .field(_, let candidate): candidate.resolution?.by
+            case .translation(_, _, let candidate): candidate.resolution?.by
+            case .tombstone: nil
             }
-        case .translation:
+        if let by = signature, by != principal.name {
+            throw refusal(record, .forbidden, "entry \(dot) is a resolution signed '\(by)', not '\(principal.name)'")
+        }
+        switch entry {
+        case .field, .translation:
             break
         case .tombstone(let tombstone):
             for (replica, counter) in tombstone.seen.counters where replica != pusher && counter > seen[replica] {
@@ -187,22 +210,5 @@ public enum HeldEntry: Hashable, Sendable {
         case .translation(_, _, let entry): entry.time
         case .tombstone(let entry): entry.time
         }
-    }
-}
-
-extension RecordState {
-    /// Every entry by its dot. A write mints one dot, so dots are unique within a record.
-    public var entriesByDot: [Dot: HeldEntry] {
-        var result: [Dot: HeldEntry] = [:]
-        for (name, entries) in fields {
-            for entry in entries { result[entry.dot] = .field(name, entry) }
-        }
-        for (language, byField) in translations {
-            for (name, entries) in byField {
-                for entry in entries { result[entry.dot] = .translation(language: language, field: name, entry) }
-            }
-        }
-        for tombstone in tombstones { result[tombstone.dot] = .tombstone(tombstone) }
-        return result
     }
 }

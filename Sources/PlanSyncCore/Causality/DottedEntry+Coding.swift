@@ -49,7 +49,9 @@ extension FieldCandidate {
 }
 
 extension TranslationCandidate {
-    private enum Key: String, CodingKey { case text = "v", status = "status", source = "source" }
+    private enum Key: String, CodingKey {
+        case text = "v", status = "status", source = "source", resolution = "resolved"
+    }
 
     public init(from decoder: any Decoder) throws {
         (dot, time) = try decoder.container(keyedBy: StampKey.self).decodeStamp()
@@ -57,6 +59,7 @@ extension TranslationCandidate {
         text = try container.decode(String.self, forKey: .text)
         status = try container.decode(TranslationStatus.self, forKey: .status)
         source = try container.decode(String.self, forKey: .source)
+        resolution = try container.decodeIfPresent(Resolution.self, forKey: .resolution)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +69,7 @@ extension TranslationCandidate {
         try container.encode(text, forKey: .text)
         try container.encode(status, forKey: .status)
         try container.encode(source, forKey: .source)
+        try container.encodeIfPresent(resolution, forKey: .resolution)
     }
 }
 

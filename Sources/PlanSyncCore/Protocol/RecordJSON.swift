@@ -276,17 +276,21 @@ struct JSONWriter {
         stamp(candidate.dot, candidate.time)
         key("v")
         string(candidate.value)
-        if let resolution = candidate.resolution {
-            key("resolved")
-            byte(UInt8(ascii: "{"))
-            key("by", first: true)
-            string(resolution.by)
-            key("at")
-            number(resolution.at)
-            key("superseded")
-            array(resolution.superseded) { writer, value in writer.string(value) }
-            byte(UInt8(ascii: "}"))
-        }
+        resolution(candidate.resolution)
+        byte(UInt8(ascii: "}"))
+    }
+
+    /// `"resolved": {...}` when the write settled a conflict (of a field or of a translation), else nothing.
+    mutating func resolution(_ resolution: Resolution?) {
+        guard let resolution else { return }
+        key("resolved")
+        byte(UInt8(ascii: "{"))
+        key("by", first: true)
+        string(resolution.by)
+        key("at")
+        number(resolution.at)
+        key("superseded")
+        array(resolution.superseded) { writer, value in writer.string(value) }
         byte(UInt8(ascii: "}"))
     }
 
@@ -299,6 +303,7 @@ struct JSONWriter {
         string(candidate.status.rawValue)
         key("source")
         string(candidate.source)
+        resolution(candidate.resolution)
         byte(UInt8(ascii: "}"))
     }
 }
@@ -605,21 +610,7 @@ struct JSONReader {
         let (dot, time) = try entry { reader, key throws(RecordJSONError) in
             switch key {
             case "v": value = try reader.string()
-            case "resolved":
-                if try reader.literal("null") { return }
-                var by: String?
-                var at: UInt64?
-                var superseded: [String]?
-                try reader.object { reader, key throws(RecordJSONError) in
-                    switch key {
-                    case "by": by = try reader.string()
-                    case "at": at = try reader.unsigned()
-                    case "superseded": superseded = try reader.array { reader throws(RecordJSONError) in try reader.string() }
-                    default: try reader.skip()
-                    }
-                }
-                guard let by, let at, let superseded else { throw reader.fail("a resolution needs 'by', 'at' and 'superseded'") }
-                resolution = Resolution(by: by, at: at, superseded: superseded)
+            case "resolved": resolution = try reader.resolution()
             default: try reader.skip()
             }
         }
@@ -627,10 +618,29 @@ struct JSONReader {
         return FieldCandidate(dot: dot, time: time, value: value, resolution: resolution)
     }
 
+    /// A `"resolved"` value: null (none) or `{by, at, superseded}`.
+    mutating func resolution() throws(RecordJSONError) -> Resolution? {
+        if try literal("null") { return nil }
+        var by: String?
+        var at: UInt64?
+        var superseded: [String]?
+        try object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "by": by = try reader.string()
+            case "at": at = try reader.unsigned()
+            case "superseded": superseded = try reader.array { reader throws(RecordJSONError) in try reader.string() }
+            default: try reader.skip()
+            }
+        }
+        guard let by, let at, let superseded else { throw fail("a resolution needs 'by', 'at' and 'superseded'") }
+        return Resolution(by: by, at: at, superseded: superseded)
+    }
+
     mutating func translationCandidate() throws(RecordJSONError) -> TranslationCandidate {
         var text: String?
         var status: TranslationStatus?
         var source: String?
+        var resolution: Resolution?
         let (dot, time) = try entry { reader, key throws(RecordJSONError) in
             switch key {
             case "v": text = try reader.string()
@@ -639,11 +649,13 @@ struct JSONReader {
                 guard let parsed = TranslationStatus(rawValue: raw) else { throw reader.fail("unknown status '\(raw)'") }
                 status = parsed
             case "source": source = try reader.string()
+            case "resolved": resolution = try reader.resolution()
             default: try reader.skip()
             }
         }
         guard let text, let status, let source else { throw fail("a translation needs 'v', 'status' and 'source'") }
-        return TranslationCandidate(dot: dot, time: time, text: text, status: status, source: source)
+        return TranslationCandidate(
+            dot: dot, time: time, text: text, status: status, source: source, resolution: resolution)
     }
 
     mutating func tombstone() throws(RecordJSONError) -> Tombstone {

@@ -44,13 +44,19 @@ public struct TranslationCandidate: DottedEntry {
     /// `SourceHash` of the source text the translator worked from: the translation is stale when the source
     /// no longer hashes to it.
     public var source: String
+    /// Set when this translation settled concurrent translations of its language (`Edit.resolveTranslation`).
+    public var resolution: Resolution?
 
-    public init(dot: Dot, time: HybridTimestamp, text: String, status: TranslationStatus, source: String) {
+    public init(
+        dot: Dot, time: HybridTimestamp, text: String, status: TranslationStatus, source: String,
+        resolution: Resolution? = nil
+    ) {
         self.dot = dot
         self.time = time
         self.text = text
         self.status = status
         self.source = source
+        self.resolution = resolution
     }
 }
 

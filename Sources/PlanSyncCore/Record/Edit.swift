@@ -13,6 +13,9 @@ public enum Edit: Hashable, Sendable {
     /// is not the current English (an XLIFF target made from an older source comes in stale); nil means the
     /// current English.
     case translate(field: String, language: String, text: String, status: TranslationStatus, basedOn: String? = nil)
+    /// Writes a translation that supersedes every candidate translation of the field into that language, and
+    /// records the resolution: how a translator settles concurrent translations of their language.
+    case resolveTranslation(field: String, language: String, text: String, status: TranslationStatus)
     /// Deletes the record (a tombstone; its fields are kept so a concurrent edit can bring it back).
     case delete
 
@@ -21,7 +24,7 @@ public enum Edit: Hashable, Sendable {
         switch self {
         case .set(let field, _), .add(let field, _), .remove(let field, _), .resolve(let field, _):
             .field(field)
-        case .translate(let field, let language, _, _, _):
+        case .translate(let field, let language, _, _, _), .resolveTranslation(let field, let language, _, _):
             .translation(field: field, language: language)
         case .delete:
             .lifecycle
@@ -93,25 +96,48 @@ extension RecordState {
             }
             removeElement(field.name, element.trimmed, by: writer)
         case .translate(let name, let language, let text, let status, let basedOn):
-            let field = try collectionSchema.require(name, record: id)
-            guard field.translatable else {
-                throw RecordError(record: id, "field '\(name)' is not translatable")
-            }
-            guard Schema.languages.contains(language) else {
-                throw RecordError(
-                    record: id, "unknown language '\(language)' (expected \(Schema.languages.joined(separator: ", ")))")
-            }
-            try FieldSchema.validateText(text, record: id, field: name)
-            let dot = context.advance(writer.replica)
-            let candidate = TranslationCandidate(
-                dot: dot, time: writer.time, text: text, status: status,
-                source: SourceHash.of(basedOn ?? sourceText(of: name)))
-            translations[language, default: [:]][name] = [candidate]
+            try writeTranslation(
+                name, language: language, text: text, status: status, basedOn: basedOn, resolution: nil,
+                schema: schema, by: writer)
+        case .resolveTranslation(let name, let language, let text, let status):
+            var seen = Set<String>()
+            let superseded = (translations[language]?[name] ?? []).shownFirst.map(\.text)
+                .filter { seen.insert($0).inserted }
+            let resolution = Resolution(by: writer.author, at: writer.time.wall, superseded: superseded)
+            try writeTranslation(
+                name, language: language, text: text, status: status, basedOn: nil, resolution: resolution,
+                schema: schema, by: writer)
         case .delete:
             let seen = context
             let dot = context.advance(writer.replica)
             tombstones = [Tombstone(dot: dot, time: writer.time, seen: seen)]
         }
+    }
+
+    private mutating func writeTranslation(
+        _ name: String, language: String, text: String, status: TranslationStatus, basedOn: String?,
+        resolution: Resolution?, schema: Schema, by writer: Writer
+    ) throws(RecordError) {
+        guard let collectionSchema = schema.collection(collection) else {
+            throw RecordError(record: id, "unknown collection '\(collection)'")
+        }
+        let field = try collectionSchema.require(name, record: id)
+        guard field.translatable else {
+            throw RecordError(record: id, "field '\(name)' is not translatable")
+        }
+        let languages = schema.translationLanguages(of: self)
+        guard languages.contains(language) else {
+            let why =
+                language == "en"
+                ? "cannot translate into 'en': it is written in English" : "unknown language '\(language)'"
+            throw RecordError(record: id, "\(why) (expected \(languages.joined(separator: ", ")))")
+        }
+        try FieldSchema.validateText(text, record: id, field: name)
+        let dot = context.advance(writer.replica)
+        let candidate = TranslationCandidate(
+            dot: dot, time: writer.time, text: text, status: status,
+            source: SourceHash.of(basedOn ?? sourceText(of: name, schema: schema)), resolution: resolution)
+        translations[language, default: [:]][name] = [candidate]
     }
 
     private mutating func writeRegister(_ name: String, value: String, resolution: Resolution?, by writer: Writer) {

@@ -111,7 +111,7 @@ extension RecordState {
     /// The provisional translation of a field into a language, with its staleness against the current source.
     public func translation(of name: String, language: String, schema: Schema = .planSync) -> TranslationView? {
         guard let entries = translations[language]?[name], !entries.isEmpty else { return nil }
-        let ordered = entries.latestFirst
+        let ordered = entries.shownFirst
         var seen = Set<String>()
         return TranslationView(
             text: ordered[0].text,
@@ -130,5 +130,25 @@ extension RecordState {
     /// The resolution recorded on the provisional candidate of a field, if the last write resolved a conflict.
     public func resolution(of name: String) -> Resolution? {
         fields[name]?.latestFirst.first?.resolution
+    }
+}
+
+extension TranslationStatus {
+    /// How far review has gone: among concurrent translations, the further reviewed is shown.
+    var rank: Int {
+        switch self {
+        case .untranslated: 0
+        case .draft: 1
+        case .translated: 2
+        case .approved: 3
+        }
+    }
+}
+
+extension Array where Element == TranslationCandidate {
+    /// Concurrent translations in the order a reader is offered them: the further reviewed first (approved,
+    /// translated, draft), then the latest. The first is shown, the same on every replica.
+    public var shownFirst: [TranslationCandidate] {
+        sorted { ($0.status.rank, $0.time) > ($1.status.rank, $1.time) }
     }
 }

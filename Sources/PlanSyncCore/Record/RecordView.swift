@@ -9,9 +9,20 @@ public struct RecordView: Encodable, Sendable {
         /// Concurrent candidates, latest first, when the field is in conflict.
         public var candidates: [String]?
         /// The last write's resolution, if it settled a conflict.
-        public var resolution: Resolution?
+        public var resolution: ResolutionView?
         /// The translation into the requested language, when one exists.
         public var translation: Translation?
+    }
+
+    /// A resolution as `show` prints it: when, as ISO 8601 text rather than the milliseconds stored and sent.
+    public struct ResolutionView: Encodable, Sendable {
+        public var by: String
+        public var at: String
+        public var superseded: [String]
+
+        init(_ resolution: Resolution) {
+            (by, at, superseded) = (resolution.by, ReadableDate.iso(milliseconds: resolution.at), resolution.superseded)
+        }
     }
 
     public struct Translation: Encodable, Sendable {
@@ -44,7 +55,7 @@ public struct RecordView: Encodable, Sendable {
             return Field(
                 name: name, translatable: schema.collection(record.collection)?.field(name)?.translatable == true,
                 value: value, candidates: conflict.isEmpty ? nil : conflict,
-                resolution: record.resolution(of: name),
+                resolution: record.resolution(of: name).map(ResolutionView.init),
                 translation: translation.map {
                     Translation(
                         text: $0.text, status: $0.status, stale: $0.stale,
@@ -72,6 +83,8 @@ public struct RecordView: Encodable, Sendable {
                 }
             }
             if direction == "rtl", field.translation != nil { text = "\u{2067}" + text + "\u{2069}" }
+            // A stored timestamp (`reported_at`) reads as a date; `--json` keeps the stored text.
+            if field.translation == nil, let date = ReadableDate.text(iso: text) { text = date }
             let suffix = markers.isEmpty ? "" : "  [\(markers.joined(separator: "; "))]"
             let body = text.indentingLines(by: 4)
             lines.append("\(field.name):\(suffix)\n    \(body)")
@@ -80,7 +93,9 @@ public struct RecordView: Encodable, Sendable {
                 lines += candidates.map { "      - " + $0.indentingLines(by: 8) }
             }
             if let resolution = field.resolution {
-                lines.append("    resolved by \(resolution.by), superseding \(resolution.superseded.count) candidate(s)")
+                lines.append(
+                    "    resolved by \(resolution.by) on \(ReadableDate.text(iso: resolution.at) ?? resolution.at), "
+                        + "superseding \(resolution.superseded.count) candidate(s)")
             }
         }
         return lines.joined(separator: "\n")

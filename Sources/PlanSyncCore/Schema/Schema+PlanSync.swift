@@ -24,7 +24,7 @@ extension Schema {
         // A field office's progress report on one activity for one period. Id: `ACTIVITY/report/OFFICE/PERIOD`,
         // so two devices of one office reporting offline on the same activity and period write one record.
         CollectionSchema(
-            "report", titleField: "activity", scope: .office,
+            "report", titleField: "activity", scope: .office, sourceLanguageField: "language",
             fields: [
                 FieldSchema("activity", .reference, rule: .lastWriterWins, audience: .office),
                 FieldSchema("office", .office, rule: .lastWriterWins, audience: .office),

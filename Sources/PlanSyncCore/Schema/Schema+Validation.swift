@@ -32,6 +32,25 @@ public enum RecordID {
     }
 }
 
+/// Plan ids: the first segment of every record id of a plan, so they are stricter than record ids — lowercase
+/// letters, digits and dashes, at most 64 bytes (docs/plan-import.md), so `PLAN/CODE/N` stays well under
+/// `Limits.maxIDBytes` and one plan is never two ids that differ only in case.
+public enum PlanID {
+    /// The longest plan id, in UTF-8 bytes.
+    public static let maxBytes = 64
+
+    /// What is wrong with `id` as a new plan's id, in one line, or nil.
+    public static func problem(_ id: String) -> String? {
+        let valid =
+            !id.isEmpty && id.utf8.count <= maxBytes && id.first != "-"
+            && id.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard !valid else { return nil }
+        let shown = String(id.prefix(60).map { $0.isNewline ? " " : $0 })
+        return "plan id '\(shown)' is not a valid id: use lowercase letters, digits and dashes (at most \(maxBytes)), "
+            + "e.g. 'cash-coordination-2026'"
+    }
+}
+
 extension Unicode.Scalar {
     var isASCIIAlphanumeric: Bool {
         ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
@@ -116,7 +135,7 @@ extension Schema {
             for entry in entries { try field.validate(entry.value, record: record.id) }
         }
         for (language, byField) in record.translations {
-            guard Schema.languages.contains(language) else {
+            guard Schema.storedLanguages.contains(language) else {
                 throw RecordError(record: record.id, "unknown language '\(language)'")
             }
             for (name, entries) in byField {

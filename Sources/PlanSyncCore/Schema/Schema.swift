@@ -91,12 +91,18 @@ public struct CollectionSchema: Hashable, Sendable {
     public let titleField: String
     public let fields: [FieldSchema]
     public let scope: CollectionScope
+    /// The field naming the language a record's text is written in (a report's narrative), or nil: English.
+    public let sourceLanguageField: String?
     private let index: [String: Int]
 
-    public init(_ name: String, titleField: String, scope: CollectionScope = .shared, fields: [FieldSchema]) {
+    public init(
+        _ name: String, titleField: String, scope: CollectionScope = .shared, sourceLanguageField: String? = nil,
+        fields: [FieldSchema]
+    ) {
         self.name = name
         self.titleField = titleField
         self.scope = scope
+        self.sourceLanguageField = sourceLanguageField
         self.fields = fields
         self.index = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1.name, $0) })
         precondition(index[titleField] != nil, "collection \(name): no title field \(titleField)")
@@ -122,6 +128,25 @@ public struct Schema: Sendable {
         index[name].map { collections[$0] }
     }
 
-    /// The languages translations are kept in. The source language of every field is English.
+    /// The languages translations are kept in. The source language of every field is English, except where a
+    /// collection names its records' language (`sourceLanguageField`): those may be translated into English too.
     public static let languages = ["ar", "fr", "es"]
+
+    /// The language a record's text is written in: its `sourceLanguageField`'s value, else English.
+    public func sourceLanguage(of record: RecordState) -> String {
+        guard let field = collection(record.collection)?.sourceLanguageField,
+            let language = record.value(of: field, schema: self)?.text, !language.isEmpty
+        else { return "en" }
+        return language
+    }
+
+    /// The languages a translation of `record` may be written in: `languages`, and English when the record is
+    /// written in another language.
+    public func translationLanguages(of record: RecordState) -> [String] {
+        sourceLanguage(of: record) == "en" ? Self.languages : ["en"] + Self.languages
+    }
+
+    /// Every language a stored translation may be in. Received records are checked against this, not against
+    /// `translationLanguages(of:)`: a concurrent change of a report's language must not make it unreadable.
+    public static let storedLanguages = ["en"] + languages
 }
