@@ -1,3 +1,4 @@
+import PlanSyncCore
 import PlanSyncReplica
 
 /// `no record 'X' in this replica (nearest: A, B, C)`: a mistyped id answered with the ids it was likely
