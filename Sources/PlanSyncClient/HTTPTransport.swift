@@ -95,7 +95,10 @@ public struct HTTPTransport: SyncTransport {
             let neverSent = ["connectionRefused", "Connection refused", "connectTimeout", "unreachable"].contains {
                 text.contains($0)
             }
-            throw SyncError(.unreachable, describe(error), neverSent: neverSent)
+            let dropped = ["remoteConnectionClosed", "ioOnClosedChannel", "Connection reset", "connectionReset"].contains {
+                text.contains($0)
+            }
+            throw SyncError(.unreachable, describe(error), neverSent: neverSent, dropped: dropped && !neverSent)
         }
         traffic.add(received: body.readableBytes)
         guard response.status == .ok else {

@@ -30,6 +30,8 @@ public struct SyncReport: Codable, Sendable {
     public var recovered: Int?
     /// Records the server could believe only in part (they hold writes of other replicas it lost): still queued.
     public var waiting = 0
+    /// Requests sent again because the connection dropped mid-transfer.
+    public var retries = 0
     /// The records the pull changed here and what changed in each, when the session was asked to note them.
     public var changes: PulledChanges?
 
@@ -71,6 +73,8 @@ public struct SyncSession: Sendable {
     public let transport: any SyncTransport
     public var pushBatch = 500
     public var pullPage = 1_000
+    /// Requests whose connection drops mid-transfer are tried again this many times before the sync gives up.
+    public var retry = RetryPolicy()
     /// How many changed records to list in `SyncReport.changes` (0: none, and no list is kept).
     public var changeLimit = 0
 
@@ -119,9 +123,12 @@ public struct SyncSession: Sendable {
             // From here the server may hold these writes, so they cannot be discarded until it answers.
             try await replica.markSent(batch)
             do {
-                response = try await transport.push(
-                    PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering),
-                    history: try await replica.history())
+                let request = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+                let history = try await replica.history()
+                let transport = self.transport
+                response = try await retry.run(retried: &report.retries) {
+                    try await transport.push(request, history: history)
+                }
             } catch let error as SyncError where error.committedNothing {
                 // Refused whole, or never received: the server holds none of these writes.
                 try await replica.markUnsent(batch)
@@ -165,13 +172,22 @@ public struct SyncSession: Sendable {
         let transport = self.transport
         let limit = pullPage
         let history = try await replica.history()
-        func fetch(after cursor: UInt64, history: HistoryPosition?) -> Task<PullResponse, any Error> {
-            Task { try await transport.pull(since: cursor, limit: limit, replica: identity.replica, history: history) }
+        let retry = self.retry
+        // Each fetch counts its own retries; they are added to the report when its page is taken.
+        func fetch(after cursor: UInt64, history: HistoryPosition?) -> Task<(PullResponse, Int), any Error> {
+            Task {
+                var retried = 0
+                let page = try await retry.run(retried: &retried) {
+                    try await transport.pull(since: cursor, limit: limit, replica: identity.replica, history: history)
+                }
+                return (page, retried)
+            }
         }
         var next = fetch(after: cursor, history: history)
         defer { next.cancel() }
         while true {
-            let page = try await next.value
+            let (page, retried) = try await next.value
+            report.retries += retried
             report.roundTrips += 1
             // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
             let last = !page.more || page.cursor <= cursor

@@ -28,12 +28,15 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
     /// Whether the request certainly never reached the server (no connection was made), so it committed
     /// nothing; false when it may have (a connection that broke after the request went out).
     public let neverSent: Bool
+    /// Whether a connection that was working broke mid-transfer (a dropped link): worth trying again at once.
+    public let dropped: Bool
 
-    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil, neverSent: Bool = false) {
+    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil, neverSent: Bool = false, dropped: Bool = false) {
         self.kind = kind
         self.message = message
         self.body = body
         self.neverSent = neverSent
+        self.dropped = dropped
     }
 
     /// Whether the server certainly committed nothing of the request: it refused it, or never received it.
@@ -43,4 +46,29 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+}
+
+/// How often one sync tries a request again when the link drops mid-transfer, and how long it waits first.
+/// Every request is safe to send twice (a push joins, a pull is read-only), so a retry changes nothing but the
+/// wait; a server that refuses, fails or never answers is not retried.
+public struct RetryPolicy: Sendable {
+    public var delays: [Duration]
+
+    public init(delays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(5)]) {
+        self.delays = delays
+    }
+
+    /// Runs `call`, again after each delay while it fails with a dropped connection; `retried` counts retries.
+    func run<T: Sendable>(retried: inout Int, _ call: () async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await call()
+            } catch let error as SyncError where error.dropped && attempt < delays.count {
+                try await Task.sleep(for: delays[attempt])
+                attempt += 1
+                retried += 1
+            }
+        }
+    }
 }
