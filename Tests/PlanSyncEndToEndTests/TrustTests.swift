@@ -150,6 +150,40 @@ struct TrustTests {
         try await world.expectUnharmed(before: before, token: adminToken)
     }
 
+    /// A push that says it is recovering from a restore is not a way round the checks: what cannot be believed
+    /// is left out, and a viewer's raised context changes nothing.
+    @Test func aLyingRecoveringPushChangesNothingItMayNot() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "watcher", role: "viewer")
+        let adminToken = try world.cluster.server.token(name: "audit", role: "admin")
+        let (record, before) = try await world.stored(token: adminToken)
+        var forged = record
+        var context = forged["context"] as! [String: Any]
+        context[world.adminID] = (context[world.adminID] as! Int) + 50
+        forged["context"] = context
+        let body = try JSONSerialization.data(
+            withJSONObject: ["replica": "viewer000000001", "records": [forged], "recover": true])
+        let answer = try await world.http.send(.POST, "/v1/push", token: token, body: body)
+        #expect(answer.status == 200 && answer.body.contains("\"changed\":0"), "\(answer)")
+        #expect(answer.body.contains("\"partial\":[\"\(Self.id)\"]"), "\(answer)")
+        try await world.expectUnharmed(before: before, token: adminToken)
+    }
+
+    /// What a replica says of the server's history is checked: a malformed position is refused, and one the
+    /// server never issued sends only that replica back to pull everything again; nothing stored changes.
+    @Test func aForgedHistoryPositionHarmsNobodyElse() async throws {
+        let world = try World()
+        let token = try world.cluster.server.token(name: "audit", role: "admin")
+        let (_, before) = try await world.stored(token: token)
+        let garbage = try await world.http.send(
+            .GET, "/v1/pull?since=0&limit=1", token: token, headers: [("PlanSync-History", "not a position")])
+        #expect(garbage.status == 400 && garbage.body.contains("EPOCH:SEQ"), "\(garbage)")
+        let unknown = try await world.http.send(
+            .GET, "/v1/pull?since=0&limit=1", token: token, headers: [("PlanSync-History", "feedface00000000:99999")])
+        #expect(unknown.status == 409 && unknown.body.contains("\"resume\":0"), "\(unknown)")
+        try await world.expectUnharmed(before: before, token: token)
+    }
+
     /// Case 18: a translator names the admin's replica as the pusher.
     @Test func aReplicaIdOfAnotherTokenIsRefused() async throws {
         let world = try World()

@@ -88,7 +88,6 @@ public struct SyncServer: Sendable {
         }
         guard push.records.count <= limits.maxPushRecords else {
             throw APIError.tooLarge("\(push.records.count) records in one push; the most is \(limits.maxPushRecords)")
-                
         }
         var seen = Set<String>()
         for record in push.records {
@@ -101,8 +100,8 @@ public struct SyncServer: Sendable {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
-        try await bind(push.replica, to: principal, request: request)
-        let epoch = try await store.epoch()
+        try await bind(push.replica, to: principal)
+        try await checkHistory(request)
         let now = Self.now()
         let plan = PushPlan(
             verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
@@ -123,7 +122,6 @@ public struct SyncServer: Sendable {
                 ])
             throw APIError(refusal: refusal, serverTime: now)
         }
-        response.history = HistoryPosition(epoch: epoch.id, seq: response.history?.seq ?? 0)
         logger.info(
             "push",
             metadata: [
@@ -150,7 +148,8 @@ public struct SyncServer: Sendable {
             }
             return id
         }
-        if let replica { try await bind(replica, to: principal, request: request) } else { try await checkHistory(request) }
+        if let replica { try await bind(replica, to: principal) }
+        try await checkHistory(request)
         let epoch = try await store.epoch()
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
@@ -165,9 +164,8 @@ public struct SyncServer: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// Binds the replica id to the token's name on first use, refuses an id bound to another token, and checks
-    /// that what the replica saw of this server's history is still here.
-    func bind(_ replica: ReplicaID, to principal: Principal, request: Request) async throws {
+    /// Binds the replica id to the token's name on first use, and refuses an id bound to another token.
+    func bind(_ replica: ReplicaID, to principal: Principal) async throws {
         let owner = try await store.bind(replica: replica, to: principal.name)
         guard owner == principal.name else {
             logger.notice(
@@ -175,7 +173,6 @@ public struct SyncServer: Sendable {
             throw APIError.forbidden(
                 "replica \(replica) belongs to another token; a replica syncs only with the token it was created with")
         }
-        try await checkHistory(request)
     }
 
     /// Refuses a request whose replica saw a part of this server's history that is no longer here.

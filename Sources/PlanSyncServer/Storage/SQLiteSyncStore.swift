@@ -11,7 +11,7 @@ public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
     let schema: Schema
     /// The epoch this process serves, once opened.
-    private let opened = Mutex<Epoch?>(nil)
+    private let opened = Mutex<Task<Epoch, any Error>?>(nil)
 
     /// Opens the store in `directory`, creating the folder and the database if new, and seeding the bundled
     /// plans and materials with their translations: all of them into a new folder, and into an existing one
@@ -138,19 +138,24 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func epoch() async throws -> Epoch {
-        if let epoch = opened.withLock({ $0 }) { return epoch }
-        let epoch = try await pool.write { db in
-            let started = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0
-            let epoch = Epoch(id: ReplicaID.random().rawValue, startedAt: UInt64(started))
-            try db.execute(
-                sql: "INSERT INTO epoch(id, started_seq, started_at) VALUES (?, ?, ?)",
-                arguments: [epoch.id, started, Date().ISO8601Format()])
-            return epoch
+        // One epoch per process even when the first requests arrive together: they all await one opening.
+        let opening = opened.withLock { current in
+            if let current { return current }
+            let pool = self.pool
+            let task = Task {
+                try await pool.write { db in
+                    let started = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0
+                    let epoch = Epoch(id: ReplicaID.random().rawValue, startedAt: UInt64(started))
+                    try db.execute(
+                        sql: "INSERT INTO epoch(id, started_seq, started_at) VALUES (?, ?, ?)",
+                        arguments: [epoch.id, started, Date().ISO8601Format()])
+                    return epoch
+                }
+            }
+            current = task
+            return task
         }
-        return opened.withLock { current in
-            if current == nil { current = epoch }
-            return current!
-        }
+        return try await opening.value
     }
 
     public func resumePoint(for position: HistoryPosition) async throws -> UInt64? {
@@ -193,6 +198,7 @@ public final class SQLiteSyncStore: SyncStore {
         plan: @Sendable (RecordState, RecordState?, (String) throws -> RecordState?) throws -> PushStep
     ) async throws -> PushResponse {
         let schema = self.schema
+        let epoch = try await epoch()
         return try await pool.write { db in
             var response = PushResponse(received: records.count, changed: 0)
             var last: UInt64 = 0
@@ -221,7 +227,7 @@ public final class SQLiteSyncStore: SyncStore {
                     response.held.append(incoming.id)
                 }
             }
-            if last > 0 { response.history = HistoryPosition(epoch: "", seq: last) }
+            if last > 0 { response.history = HistoryPosition(epoch: epoch.id, seq: last) }
             return response
         }
     }
