@@ -32,30 +32,24 @@ public struct RecordDelta: Hashable, Sendable {
 }
 
 extension RecordState {
-    /// The join with a delta: each store the delta carries is joined by the one dotted join
-    /// (`Array.join(_:seenBy:_:seenBy:)`, as `joined(with:)` joins every store); every other store keeps this
-    /// copy's entries; the context is the entry-wise maximum. A carried store with no entries is joined too:
-    /// that is how a delta says "every element I had seen is gone".
+    /// The join with a delta: this copy's carried stores joined with the delta by the one join
+    /// (`joined(with:)`), every other store kept as this copy holds it, the context the entry-wise maximum.
+    /// A carried store with no entries is joined too: that is how a delta says "every element I had seen is
+    /// gone".
     public func joined(with delta: RecordDelta) -> RecordState {
         precondition(id == delta.state.id, "joining \(id) with a delta of \(delta.state.id)")
-        let other = delta.state
+        let part = RecordDelta(self, stores: delta.stores).state.joined(with: delta.state)
         var result = self
-        result.context = context.merged(with: other.context)
+        result.context = part.context
         for target in delta.stores {
             switch target {
             case .field(let name):
-                let entries = [FieldCandidate].join(
-                    fields[name] ?? [], seenBy: context, other.fields[name] ?? [], seenBy: other.context)
-                result.fields[name] = entries.isEmpty ? nil : entries
+                result.fields[name] = part.fields[name]
             case .translation(let field, let language):
-                let entries = [TranslationCandidate].join(
-                    translations[language]?[field] ?? [], seenBy: context, other.translations[language]?[field] ?? [],
-                    seenBy: other.context)
-                result.translations[language, default: [:]][field] = entries.isEmpty ? nil : entries
+                result.translations[language, default: [:]][field] = part.translations[language]?[field]
                 if result.translations[language]?.isEmpty == true { result.translations[language] = nil }
             case .lifecycle:
-                result.tombstones = [Tombstone].join(
-                    tombstones, seenBy: context, other.tombstones, seenBy: other.context)
+                result.tombstones = part.tombstones
             }
         }
         return result
