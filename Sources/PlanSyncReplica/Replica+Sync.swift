@@ -92,11 +92,10 @@ extension Replica {
         try await pool.write { db in try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Meta.recovering.rawValue]) }
     }
 
+    /// Moves the replica's position to the server's newer epoch and the highest sequence it has seen.
     static func advance(_ position: HistoryPosition, in db: Database) throws {
         let seen = try Meta.get(.history, in: db).flatMap(HistoryPosition.init)?.seq ?? 0
-        let epoch = position.epoch.isEmpty ? (try Meta.get(.history, in: db).flatMap(HistoryPosition.init)?.epoch ?? "") : position.epoch
-        guard !epoch.isEmpty else { return }
-        try Meta.set(.history, "\(HistoryPosition(epoch: epoch, seq: max(seen, position.seq)))", in: db)
+        try Meta.set(.history, "\(HistoryPosition(epoch: position.epoch, seq: max(seen, position.seq)))", in: db)
     }
 
     // MARK: - Clocks
