@@ -84,6 +84,7 @@ public struct HTTPTransport: SyncTransport {
         }
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
+        request.headers.add(name: ProtocolVersion.header, value: "\(ProtocolVersion.current)")
         let response: HTTPClientResponse
         let body: ByteBuffer
         do {

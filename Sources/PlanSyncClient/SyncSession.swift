@@ -123,11 +123,20 @@ public struct SyncSession: Sendable {
             // From here the server may hold these writes, so they cannot be discarded until it answers.
             try await replica.markSent(batch)
             do {
-                let request = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
                 let history = try await replica.history()
                 let transport = self.transport
-                response = try await retry.run(retried: &report.retries) {
-                    try await transport.push(request, history: history)
+                var request = try await pushRequest(for: batch, as: identity, recovering: recovering)
+                do {
+                    response = try await retry.run(retried: &report.retries) { [request] in
+                        try await transport.push(request, history: history)
+                    }
+                } catch let error as SyncError where request.hasDeltas && error.isVersion1Refusal {
+                    // The server went back to a version that takes whole records only: send them whole.
+                    try await replica.setServerProtocol(1)
+                    request = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+                    response = try await retry.run(retried: &report.retries) { [request] in
+                        try await transport.push(request, history: history)
+                    }
                 }
             } catch let error as SyncError where error.committedNothing {
                 // Refused whole, or never received: the server holds none of these writes.
@@ -160,6 +169,24 @@ public struct SyncSession: Sendable {
         }
         report.waiting = waiting
         if recovering, waiting == 0 { try await replica.endRecovery() }
+    }
+
+    /// The push of `batch`: each record as its delta against what the server acknowledged, when the server
+    /// speaks version 2 and the replica is not recovering (a recovering push sends whole records: the server no
+    /// longer holds what this replica knew); else every record whole.
+    private func pushRequest(for batch: [PendingRecord], as identity: ReplicaIdentity, recovering: Bool) async throws
+        -> PushRequest
+    {
+        guard !recovering, try await replica.serverProtocol() >= 2 else {
+            return PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+        }
+        var stores: [String: Set<WriteTarget>] = [:]
+        let records = batch.map { pending in
+            guard let delta = pending.delta else { return pending.state }
+            stores[pending.state.id] = delta.stores
+            return delta.state
+        }
+        return PushRequest(replica: identity.replica, records: records, stores: stores)
     }
 
     /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and

@@ -45,6 +45,12 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         return neverSent
     }
 
+    /// A version-1 server's refusal of a push of deltas (it reads whole records from `records` only).
+    public var isVersion1Refusal: Bool {
+        guard case .refused(status: 400) = kind, let body else { return false }
+        return body.error == "bad_request" && body.detail.contains("missing 'records'")
+    }
+
     public var description: String { message }
 }
 

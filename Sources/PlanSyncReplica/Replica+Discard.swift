@@ -130,14 +130,14 @@ extension Replica {
     }
 
     /// Joins a pulled copy into a queued record's base too, so a discard puts back what the server has now.
-    static func joinBase(of incoming: RecordState, in db: Database) throws {
+    static func joinBase(of incoming: RecordState, delta: RecordDelta? = nil, in db: Database) throws {
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT state FROM outbox_base WHERE record_id = ?"), arguments: [incoming.id])
         else { return }
         let json: String? = row[0]
         let base = try json.map(decode)
-        let joined = base?.joined(with: incoming) ?? incoming
+        let joined = base.map { base in delta.map { base.joined(with: $0) } ?? base.joined(with: incoming) } ?? incoming
         try db.execute(
             sql: "UPDATE outbox_base SET state = ? WHERE record_id = ?",
             arguments: [RecordJSON.string(joined), incoming.id])

@@ -6,21 +6,50 @@ import PlanSyncCore
 public struct PendingRecord: Sendable {
     public let state: RecordState
     public let revision: Int64
+    /// The stores written here since the server last acknowledged the record (`RecordDelta(_:since:)`), or nil
+    /// when it must travel whole: created here, queued again after the server's history went back, or pushed
+    /// before without an answer (the server may hold writes its base lacks).
+    public let delta: RecordDelta?
+
+    public init(state: RecordState, revision: Int64, delta: RecordDelta? = nil) {
+        self.state = state
+        self.revision = revision
+        self.delta = delta
+    }
 }
 
 extension Replica {
-    /// Up to `limit` records with unacknowledged local writes queued after `revision`, in queue order.
+    /// Up to `limit` records with unacknowledged local writes queued after `revision`, in queue order, each
+    /// with its delta against the copy the server acknowledged.
     public func pending(limit: Int, after revision: Int64 = 0) async throws -> [PendingRecord] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT record.state, outbox.revision FROM outbox JOIN record ON record.id = outbox.record_id
+                    SELECT record.state, outbox.revision, outbox_base.state AS base, outbox_base.sent
+                    FROM outbox JOIN record ON record.id = outbox.record_id
+                    LEFT JOIN outbox_base ON outbox_base.record_id = outbox.record_id
                     WHERE outbox.revision > ? ORDER BY outbox.revision LIMIT ?
                     """,
                 arguments: [revision, limit]
-            ).map { PendingRecord(state: try Self.decode($0[0]), revision: $0[1]) }
+            ).map { row in
+                let state = try Self.decode(row[0])
+                // After a push that got no answer the server may hold writes the base lacks: whole then.
+                let sent = (row["sent"] as Int64?) ?? 1
+                let base = sent == 0 ? try (row["base"] as String?).map(Self.decode) : nil
+                return PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base))
+            }
         }
+    }
+
+    /// The protocol version the server last said it speaks (1 until a pull page of a newer server said more).
+    public func serverProtocol() async throws -> Int {
+        try await pool.read { db in try Meta.get(.serverProtocol, in: db).flatMap(Int.init) ?? 1 }
+    }
+
+    /// Notes that the server speaks `version` (a version-1 server refused a push of deltas).
+    public func setServerProtocol(_ version: Int) async throws {
+        try await pool.write { db in try Meta.set(.serverProtocol, String(version), in: db) }
     }
 
     /// How many records wait to be pushed.
@@ -157,21 +186,24 @@ extension Replica {
             for (index, incoming) in page.records.enumerated() {
                 if let time = incoming.latestTime { clock?.observe(time, limit: limit) }
                 let local = try Self.fetchState(incoming.id, in: db)
+                // A delta carries the stores changed since this replica's cursor; it holds the others already.
+                let delta = page.stores[incoming.id].map { RecordDelta(incoming, stores: $0) }
                 if let local {
-                    try Self.joinBase(of: incoming, in: db)
-                    let joined = local.joined(with: incoming)
+                    try Self.joinBase(of: incoming, delta: delta, in: db)
+                    let joined = delta.map { local.joined(with: $0) } ?? local.joined(with: incoming)
                     guard joined != local else { continue }
                     try Self.store(joined, in: db, schema: self.schema)
                     noted.note(joined, was: local)
                 } else {
                     // A record new here is stored as it came: nothing to join, nothing to encode again.
-                    let json = page.receivedJSON?[index] ?? RecordJSON.string(incoming)
+                    let json = delta == nil ? page.receivedJSON?[index] ?? RecordJSON.string(incoming) : RecordJSON.string(incoming)
                     try Self.store(incoming, json: json, in: db, schema: self.schema)
                     noted.note(incoming, was: nil)
                 }
                 changed += 1
             }
             try Meta.setJSON(.clock, clock, in: db)
+            if let version = page.protocolVersion { try Meta.set(.serverProtocol, String(version), in: db) }
             for id in page.evicted { try Self.drop(id, reason: "it left this replica's scope", in: db) }
             try Meta.set(.cursor, String(page.cursor), in: db)
             if let epoch = page.epoch { try Self.advance(HistoryPosition(epoch: epoch, seq: page.cursor), in: db) }

@@ -98,6 +98,8 @@ enum Meta: String {
     case history
     /// Set while the replica re-pushes its own writes after finding the server's history went back.
     case recovering
+    /// The protocol version the server last said it speaks (in a pull page); deltas are pushed only from 2.
+    case serverProtocol = "server_protocol"
 
     static func get(_ key: Meta, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue])

@@ -16,7 +16,7 @@ struct HomePageTests {
         #expect(response.status.code == 200)
         #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/html") == true)
         #expect(page.contains("PlanSync sync server"))
-        #expect(page.contains("protocol version 1"))
+        #expect(page.contains("protocol versions 1 to 2"))
         #expect(page.contains(#"href="/health""#))
         #expect(page.contains("docs/PROTOCOL.md"))
         #expect(!page.contains("<script"))

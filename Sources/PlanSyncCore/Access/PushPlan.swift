@@ -20,9 +20,14 @@ public struct PushPlan: Sendable {
 
     /// The step for one pushed record, given its stored copy and a lookup of other stored records. Throws a
     /// `PushRefusal` (or a `RecordError` for a held edit that cannot be written) to refuse the whole batch.
-    public func step(incoming: RecordState, stored: RecordState?, lookup: (String) throws -> RecordState?) throws
-        -> PushStep
-    {
+    ///
+    /// A record pushed as a delta (`carried` names its stores) is read as the whole state it stands for, its
+    /// other stores as stored (`RecordDelta.filled(from:)`), and planned like a whole one.
+    public func step(
+        incoming pushed: RecordState, carried: Set<WriteTarget>? = nil, stored: RecordState?,
+        lookup: (String) throws -> RecordState?
+    ) throws -> PushStep {
+        let incoming = carried.map { RecordDelta(pushed, stores: $0).filled(from: stored) } ?? pushed
         // A record outside the pusher's reach (a report moved to another office, or another office's report)
         // is not its to write. Decided first, so the answer is the same whether the record exists or not and
         // says nothing of what it holds.
@@ -46,7 +51,9 @@ public struct PushPlan: Sendable {
         {
             return PushStep(decision: .hold(try held(stored: stored, joined: joined, incoming: claimed)), partial: partial)
         }
-        // Marked as the pusher's own when the join is exactly what it sent: its pulls skip it.
+        // Marked as the pusher's own when the join is exactly what it holds, so its pulls skip it. For a delta
+        // that is when the join adds nothing to the filled state: its context then covers every write stored, so
+        // the stores it left out are the ones the pusher holds (docs/PROTOCOL.md, "Deltas", D7).
         return PushStep(decision: .store(joined, origin: joined == incoming ? pusher : nil), partial: partial)
     }
 

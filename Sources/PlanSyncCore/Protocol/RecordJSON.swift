@@ -36,17 +36,25 @@ public enum RecordJSON {
 
     // MARK: - Wire messages holding records
 
-    /// `PushRequest` as JSON.
+    /// `PushRequest` as JSON: whole records in `records` (version 1), or, when some are deltas, every record in
+    /// `changes` with the deltas' `stores` (version 2).
     public static func encode(_ push: PushRequest) -> [UInt8] {
         var writer = JSONWriter()
         writer.raw("{\"replica\":")
         writer.string(push.replica.rawValue)
-        writer.raw(",\"records\":[")
+        writer.raw(push.hasDeltas ? ",\"changes\":[" : ",\"records\":[")
         for (index, record) in push.records.enumerated() {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
-            writer.record(record)
+            writer.record(record, stores: push.stores[record.id])
         }
         writer.raw(push.recover ? "],\"recover\":true}" : "]}")
+        return writer.bytes
+    }
+
+    /// One record of a pull page or a push as JSON, with `"stores"` when it is a delta.
+    public static func encode(_ state: RecordState, stores: Set<WriteTarget>?) -> [UInt8] {
+        var writer = JSONWriter()
+        writer.record(state, stores: stores)
         return writer.bytes
     }
 
@@ -54,19 +62,33 @@ public enum RecordJSON {
         var reader = JSONReader(bytes)
         var replica: ReplicaID?
         var records: [RecordState]?
+        var stores: [String: Set<WriteTarget>] = [:]
         var recover = false
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
             case "replica": replica = ReplicaID(try reader.string())
             case "recover": recover = try reader.bool()
-            case "records": records = try reader.array { reader throws(RecordJSONError) in try reader.record() }
+            case "records", "changes":
+                guard records == nil else { throw reader.fail("push: both 'records' and 'changes'") }
+                let deltas = key == "changes"
+                records = try reader.array { reader throws(RecordJSONError) in
+                    var carried: Set<WriteTarget>?
+                    let record = try reader.record(stores: &carried)
+                    if let carried {
+                        guard deltas else { throw reader.fail("'stores' in a version-1 push ('records')") }
+                        guard stores.updateValue(carried, forKey: record.id) == nil else {
+                            throw reader.fail("\(record.id): appears twice in one push")
+                        }
+                    }
+                    return record
+                }
             default: try reader.skip()
             }
         }
         try reader.end()
         guard let replica else { throw RecordJSONError("push: missing 'replica'") }
         guard let records else { throw RecordJSONError("push: missing 'records'") }
-        return PushRequest(replica: replica, records: records, recover: recover)
+        return PushRequest(replica: replica, records: records, stores: stores, recover: recover)
     }
 
     public static func decodePull(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PullResponse {
@@ -79,15 +101,20 @@ public enum RecordJSON {
         var evicted: [String] = []
         var time: UInt64?
         var epoch: String?
+        var stores: [String: Set<WriteTarget>] = [:]
+        var version: Int?
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
             case "time": time = try reader.unsigned()
             case "epoch": epoch = try reader.string()
+            case "protocol": version = Int(clamping: try reader.unsigned())
             case "records":
                 records = try reader.array { reader throws(RecordJSONError) in
                     _ = try reader.peek()
                     let start = reader.index
-                    let record = try reader.record()
+                    var carried: Set<WriteTarget>?
+                    let record = try reader.record(stores: &carried)
+                    if let carried { stores[record.id] = carried }
                     received.append(
                         String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.index]), as: UTF8.self))
                     return record
@@ -105,7 +132,7 @@ public enum RecordJSON {
         }
         return PullResponse(
             records: records, cursor: cursor, more: more, latest: latest, evicted: evicted, receivedJSON: received,
-            time: time, epoch: epoch)
+            time: time, epoch: epoch, stores: stores, protocolVersion: version)
     }
 }
 
@@ -211,7 +238,7 @@ struct JSONWriter {
         number(UInt64(time.logical))
     }
 
-    mutating func record(_ state: RecordState) {
+    mutating func record(_ state: RecordState, stores: Set<WriteTarget>? = nil) {
         byte(UInt8(ascii: "{"))
         key("id", first: true)
         string(state.id)
@@ -258,6 +285,10 @@ struct JSONWriter {
                 writer.versionVector(tombstone.seen)
                 writer.byte(UInt8(ascii: "}"))
             }
+        }
+        if let stores {
+            key("stores")
+            array(stores.map(\.storeName).sorted()) { writer, name in writer.string(name) }
         }
         byte(UInt8(ascii: "}"))
     }
@@ -541,6 +572,12 @@ struct JSONReader {
     }
 
     mutating func record() throws(RecordJSONError) -> RecordState {
+        var ignored: Set<WriteTarget>?
+        return try record(stores: &ignored)
+    }
+
+    /// A record, and in `stores` the stores it carries when it is a delta (a `"stores"` key).
+    mutating func record(stores: inout Set<WriteTarget>?) throws(RecordJSONError) -> RecordState {
         var id: String?
         var collection: String?
         var context: VersionVector?
@@ -566,6 +603,13 @@ struct JSONReader {
                 }
             case "tombstones":
                 tombstones = try reader.array { reader throws(RecordJSONError) in try reader.tombstone() }
+            case "stores":
+                stores = Set(
+                    try reader.array { reader throws(RecordJSONError) in
+                        let name = try reader.string()
+                        guard let target = WriteTarget(storeName: name) else { throw reader.fail("no store '\(name)'") }
+                        return target
+                    })
             default: try reader.skip()
             }
         }

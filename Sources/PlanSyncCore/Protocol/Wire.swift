@@ -1,6 +1,12 @@
-/// The version of the HTTP protocol in `docs/PROTOCOL.md`. A server refuses requests of another version.
+/// The versions of the HTTP protocol in `docs/PROTOCOL.md`. Version 1 moves whole records; version 2 adds
+/// deltas (pushes in `changes`, pulled records with `stores`). A server speaks both, so replicas upgrade months
+/// apart; a replica sends deltas only to a server that said it speaks version 2.
 public enum ProtocolVersion {
-    public static let current = 1
+    public static let current = 2
+    /// What this build of the server accepts.
+    public static let supported = 1...2
+    /// The header a client names its version in; without it a client is taken for version 1.
+    public static let header = "PlanSync-Protocol"
 }
 
 /// A point in a server's history: a sequence number, and the epoch (one run of the server) it was seen in.
@@ -31,25 +37,44 @@ public struct HistoryPosition: Codable, Sendable, Hashable, CustomStringConverti
     public static let header = "PlanSync-History"
 }
 
-/// `POST /v1/push`: changed records, each whole, with its causal metadata.
+/// `POST /v1/push`: changed records with their causal metadata, each whole or (version 2) as a delta.
+///
+/// On the wire a version-1 push lists whole records in `records`; a push holding deltas lists every record in
+/// `changes` instead, a delta with its carried stores in `stores`, so a version-1 server refuses it (no
+/// `records`) rather than read a delta as a whole record.
 public struct PushRequest: Codable, Sendable {
     /// The pushing replica. The server binds it to the token on first use and refuses it from any other token.
     public var replica: ReplicaID
+    /// The records, whole, or for those named in `stores` only the stores named there.
     public var records: [RecordState]
+    /// The records sent as deltas (`RecordDelta`): their carried stores, by record id.
+    public var stores: [String: Set<WriteTarget>]
     /// The replica found the server's history went back: the server keeps what it can believe of each record
     /// (the pusher's own writes, and what it already holds of others) instead of refusing the batch.
     public var recover: Bool
 
-    public init(replica: ReplicaID, records: [RecordState], recover: Bool = false) {
+    public init(
+        replica: ReplicaID, records: [RecordState], stores: [String: Set<WriteTarget>] = [:], recover: Bool = false
+    ) {
         self.replica = replica
         self.records = records
+        self.stores = stores
         self.recover = recover
+    }
+
+    /// Whether the push needs a server of version 2.
+    public var hasDeltas: Bool { !stores.isEmpty }
+
+    /// `Codable` reads and writes the version-1 form (whole records); deltas travel through `RecordJSON`.
+    private enum CodingKeys: String, CodingKey {
+        case replica, records, recover
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         replica = try container.decode(ReplicaID.self, forKey: .replica)
         records = try container.decode([RecordState].self, forKey: .records)
+        stores = [:]
         recover = try container.decodeIfPresent(Bool.self, forKey: .recover) ?? false
     }
 }
@@ -110,18 +135,28 @@ public struct PullResponse: Codable, Sendable {
     public var epoch: String?
     /// Records that left the puller's scope since `since`: the replica drops them.
     public var evicted: [String]
+    /// Records sent as deltas (to a puller of version 2): their carried stores, by record id. The puller holds
+    /// every other store as the server does.
+    public var stores: [String: Set<WriteTarget>]
+    /// The protocol version the server speaks (absent from a version-1 server).
+    public var protocolVersion: Int?
     /// Each record's JSON as received, when the page was read by `RecordJSON` (not part of the wire form): a
     /// replica stores a record it did not have as it came, rather than encoding it again.
     public var receivedJSON: [String]?
 
     private enum CodingKeys: String, CodingKey {
+        // `Codable` reads and writes whole records; a page's deltas travel through `RecordJSON`.
         case records, cursor, more, latest, evicted, time, epoch
+        case protocolVersion = "protocol"
     }
 
     public init(
         records: [RecordState], cursor: UInt64, more: Bool, latest: UInt64, evicted: [String] = [],
-        receivedJSON: [String]? = nil, time: UInt64? = nil, epoch: String? = nil
+        receivedJSON: [String]? = nil, time: UInt64? = nil, epoch: String? = nil,
+        stores: [String: Set<WriteTarget>] = [:], protocolVersion: Int? = nil
     ) {
+        self.stores = stores
+        self.protocolVersion = protocolVersion
         self.time = time
         self.epoch = epoch
         precondition(receivedJSON.map { $0.count == records.count } ?? true, "one JSON text per record")
@@ -142,6 +177,8 @@ public struct PullResponse: Codable, Sendable {
         evicted = try container.decodeIfPresent([String].self, forKey: .evicted) ?? []
         time = try container.decodeIfPresent(UInt64.self, forKey: .time)
         epoch = try container.decodeIfPresent(String.self, forKey: .epoch)
+        stores = [:]
+        protocolVersion = try container.decodeIfPresent(Int.self, forKey: .protocolVersion)
     }
 }
 

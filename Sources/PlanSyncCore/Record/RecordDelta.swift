@@ -55,3 +55,78 @@ extension RecordState {
         return result
     }
 }
+
+extension RecordDelta {
+    /// The delta a replica pushes: the stores of `current` that differ from `base`, the copy the server last
+    /// acknowledged (every entry of `base` is held by the server). Nil when the record must travel whole: it
+    /// has no such base (created here, or queued again after the server's history went back), or no store
+    /// differs.
+    public init?(_ current: RecordState, since base: RecordState?) {
+        guard let base else { return nil }
+        let stores = current.targetsChanged(from: base)
+        guard !stores.isEmpty else { return nil }
+        self.init(current, stores: stores)
+    }
+
+    /// The whole state a receiver holding `stored` reads this delta as: the carried stores, every other store
+    /// as `stored` holds it, and the delta's context. The whole-state join of `stored` with it equals
+    /// `stored.joined(with: self)`, so a server runs its one push plan (verification, join, role) on it.
+    public func filled(from stored: RecordState?) -> RecordState {
+        guard let stored else { return state }
+        var whole = stored
+        whole.context = state.context
+        for target in stores {
+            switch target {
+            case .field(let name):
+                whole.fields[name] = state.fields[name]
+            case .translation(let field, let language):
+                whole.translations[language, default: [:]][field] = state.translations[language]?[field]
+                if whole.translations[language]?.isEmpty == true { whole.translations[language] = nil }
+            case .lifecycle:
+                whole.tombstones = state.tombstones
+            }
+        }
+        return whole
+    }
+}
+
+extension WriteTarget: Codable {
+    public init(from decoder: any Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let target = WriteTarget(storeName: name) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no store '\(name)'"))
+        }
+        self = target
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(storeName)
+    }
+
+    /// The store's name on the wire: `fields.NAME`, `translations.LANG.FIELD`, or `tombstones`.
+    public var storeName: String {
+        switch self {
+        case .field(let name): "fields.\(name)"
+        case .translation(let field, let language): "translations.\(language).\(field)"
+        case .lifecycle: "tombstones"
+        }
+    }
+
+    /// The store named `storeName`, or nil for a name of no store.
+    public init?(storeName: some StringProtocol) {
+        if storeName == "tombstones" {
+            self = .lifecycle
+            return
+        }
+        if storeName.hasPrefix("fields."), storeName.count > "fields.".count {
+            self = .field(String(storeName.dropFirst("fields.".count)))
+            return
+        }
+        guard storeName.hasPrefix("translations.") else { return nil }
+        let rest = storeName.dropFirst("translations.".count)
+        guard let dot = rest.firstIndex(of: "."), dot != rest.startIndex, rest.index(after: dot) != rest.endIndex
+        else { return nil }
+        self = .translation(field: String(rest[rest.index(after: dot)...]), language: String(rest[..<dot]))
+    }
+}

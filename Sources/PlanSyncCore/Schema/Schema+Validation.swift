@@ -154,4 +154,27 @@ extension Schema {
             throw RecordError(record: record.id, "a dot appears twice")
         }
     }
+
+    /// Checks the stores a delta of `record` names: fields of its collection, translations of translatable
+    /// fields into known languages. The record itself is checked by `validate(_:)`.
+    public func validate(stores: Set<WriteTarget>, of record: RecordState) throws(RecordError) {
+        guard let collection = collection(record.collection) else {
+            throw RecordError(record: record.id, "unknown collection '\(record.collection)'")
+        }
+        for target in stores {
+            switch target {
+            case .field(let name):
+                _ = try collection.require(name, record: record.id)
+            case .translation(let name, let language):
+                guard Schema.storedLanguages.contains(language) else {
+                    throw RecordError(record: record.id, "unknown language '\(language)'")
+                }
+                guard try collection.require(name, record: record.id).translatable else {
+                    throw RecordError(record: record.id, "field '\(name)' is not translatable")
+                }
+            case .lifecycle:
+                continue
+            }
+        }
+    }
 }

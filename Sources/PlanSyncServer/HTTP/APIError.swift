@@ -57,6 +57,15 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         return error
     }
 
+    /// A client of a protocol version this server does not speak.
+    static func unsupportedProtocol(_ version: Int) -> APIError {
+        let range = "\(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound)"
+        let upgrade = version > ProtocolVersion.supported.upperBound ? "upgrade the server" : "upgrade plansync"
+        return APIError(
+            .badRequest, "unsupported_protocol",
+            "this server speaks protocol versions \(range), not \(version): \(upgrade)")
+    }
+
     static let unauthorized = APIError(
         .unauthorized, "unauthorized", "missing, unknown or revoked token (send 'Authorization: Bearer TOKEN')")
 }

@@ -93,23 +93,32 @@ public struct SyncServer: Sendable {
         for record in push.records {
             do {
                 try schema.validate(record)
+                if let stores = push.stores[record.id] { try schema.validate(stores: stores, of: record) }
             } catch {
                 throw APIError.badRequest("\(error)")
+            }
+            if let stores = push.stores[record.id], RecordDelta(record, stores: stores).state != record {
+                throw APIError.badRequest("\(record.id): the delta holds entries of stores its 'stores' does not name")
             }
             guard seen.insert(record.id).inserted else {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
         try await bind(push.replica, to: principal)
+        let version = try protocolVersion(request)
+        guard !push.hasDeltas || version >= 2 else {
+            throw APIError.badRequest("a push of deltas ('changes') needs \(ProtocolVersion.header): 2")
+        }
         try await checkHistory(request)
         let now = Self.now()
         let plan = PushPlan(
             verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
             server: try await store.serverID(), recovering: push.recover)
+        let deltas = push.stores
         var response: PushResponse
         do {
             response = try await store.push(push.records) { incoming, stored, lookup in
-                try plan.step(incoming: incoming, stored: stored, lookup: lookup)
+                try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
             }
         } catch let error as StoreError {
             throw APIError.badRequest("\(error)")
@@ -149,11 +158,13 @@ public struct SyncServer: Sendable {
             return id
         }
         if let replica { try await bind(replica, to: principal) }
+        let version = try protocolVersion(request)
         try await checkHistory(request)
         let epoch = try await store.epoch()
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
-            extra: ",\"time\":\(Self.now()),\"epoch\":\"\(epoch.id)\"")
+            deltas: version >= 2,
+            extra: ",\"time\":\(Self.now()),\"epoch\":\"\(epoch.id)\",\"protocol\":\(ProtocolVersion.current)")
         var body = ByteBuffer(string: page.json)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
@@ -173,6 +184,20 @@ public struct SyncServer: Sendable {
             throw APIError.forbidden(
                 "replica \(replica) belongs to another token; a replica syncs only with the token it was created with")
         }
+    }
+
+    /// The protocol version the client names (`PlanSync-Protocol`; 1 without the header). One this server does
+    /// not speak is refused with what to upgrade.
+    func protocolVersion(_ request: Request) throws -> Int {
+        let name = ProtocolVersion.header.lowercased()
+        guard let header = request.headers.first(where: { $0.name.canonicalName == name })?.value else { return 1 }
+        guard let version = Int(header) else {
+            throw APIError.badRequest("\(ProtocolVersion.header): expected a whole number, not '\(header)'")
+        }
+        guard ProtocolVersion.supported.contains(version) else {
+            throw APIError.unsupportedProtocol(version)
+        }
+        return version
     }
 
     /// Refuses a request whose replica saw a part of this server's history that is no longer here.
@@ -250,7 +275,8 @@ public struct SyncServer: Sendable {
             <html lang="en"><head><meta charset="utf-8"><title>PlanSync sync server</title></head>
             <body>
             <h1>PlanSync sync server</h1>
-            <p>This is a PlanSync sync server, protocol version \(ProtocolVersion.current). Replicas reach it with
+            <p>This is a PlanSync sync server,
+            protocol versions \(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound). Replicas reach it with
             <code>plansync init --server URL</code> and <code>plansync sync</code>; there is nothing to browse here.</p>
             <p><a href="/health">/health</a> says whether it is up. The protocol is described in
             <code>docs/PROTOCOL.md</code> in PlanSync's source.</p>

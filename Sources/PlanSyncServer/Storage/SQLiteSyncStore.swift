@@ -130,6 +130,23 @@ public final class SQLiteSyncStore: SyncStore {
                     CREATE UNIQUE INDEX token_live_name ON token(name) WHERE revoked_at IS NULL;
                     """)
         }
+        migrator.registerMigration("v5-stores") { db in
+            try db.execute(
+                sql: """
+                    -- The change feed of stores: for each store of a record (`fields.NAME`,
+                    -- `translations.LANG.FIELD`, `tombstones`) the sequence at which it last changed, and under
+                    -- `*` the last change a delta cannot carry (the record new, moved to another office, sent back
+                    -- whole). A version-2 pull reads it in sequence order (docs/PROTOCOL.md, "Deltas").
+                    CREATE TABLE record_store (
+                        record_id TEXT NOT NULL,
+                        store TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        PRIMARY KEY (record_id, store)
+                    ) STRICT, WITHOUT ROWID;
+                    CREATE INDEX record_store_seq ON record_store(seq);
+                    INSERT INTO record_store(record_id, store, seq) SELECT id, '*', seq FROM record;
+                    """)
+        }
         return migrator
     }
 
@@ -222,8 +239,8 @@ public final class SQLiteSyncStore: SyncStore {
                     if try Self.fetch(held.id, in: db) == nil {
                         last = try Self.store(held, previous: nil, schema: schema, in: db)
                     }
-                    // A new sequence for the approved report, so the pusher's next pull restores it.
-                    if let stored { last = try Self.store(stored, previous: stored, schema: schema, in: db) }
+                    // A new sequence for the approved report, whole, so the pusher's next pull restores it.
+                    if let stored { last = try Self.store(stored, previous: stored, whole: true, schema: schema, in: db) }
                     response.held.append(incoming.id)
                 }
             }
@@ -232,44 +249,40 @@ public final class SQLiteSyncStore: SyncStore {
         }
     }
 
-    public func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, extra: String)
-        async throws -> PullPage
-    {
+    public func pull(
+        since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, deltas: Bool, extra: String
+    ) async throws -> PullPage {
         try await pool.read { db in
             let since = Int64(clamping: since)
-            // Both streams in scope, merged by sequence: shared records, the office's own, and its evictions.
-            // A record the puller itself pushed, as stored, comes as a NULL state: counted, not sent.
+            // `Principal.reach` as a condition on the record's scope column.
             var scope = ""
-            var arguments: StatementArguments = [replica?.rawValue, since]
-            // `Principal.reach` as a condition on the scope column.
+            var scopeArguments: StatementArguments = []
             var evictionsOf: String?
             switch principal.reach {
             case .everything: break
             case .sharedOnly:
-                scope = "AND office IS NULL"
+                scope = "AND record.office IS NULL"
             case .sharedAnd(let office):
-                scope = "AND (office IS NULL OR office = ?)"
-                arguments += [office]
+                scope = "AND (record.office IS NULL OR record.office = ?)"
+                scopeArguments = [office]
                 evictionsOf = office
             }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT seq, CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END AS state
-                    FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
-                    """,
-                arguments: arguments + [limit + 1])
+            // The office's evictions are a second stream, merged by sequence.
             let evictions =
                 try evictionsOf.map { office in
                     try Row.fetchAll(
                         db, sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
-                        arguments: [since, office, limit + 1])
+                        arguments: [since, office, limit + 1]
+                    ).map { (seq: $0["seq"] as Int64, id: $0["record_id"] as String) }
                 } ?? []
-            var changes = (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
-                + evictions.map { (seq: $0["seq"] as Int64, state: nil, evicted: $0["record_id"] as String?) })
-                .sorted { $0.seq < $1.seq }
-            let more = changes.count > limit
-            changes = Array(changes.prefix(limit))
+            let feed =
+                deltas
+                ? try Self.storeFeed(
+                    since: since, limit: limit, scope: scope, scopeArguments: scopeArguments, replica: replica,
+                    evictions: evictions, in: db)
+                : try Self.recordFeed(
+                    since: since, limit: limit, scope: scope, scopeArguments: scopeArguments, replica: replica,
+                    evictions: evictions, in: db)
             // The latest change in the puller's own scope: it learns nothing of other offices' activity.
             let latest: UInt64
             switch principal.reach {
@@ -288,22 +301,123 @@ public final class SQLiteSyncStore: SyncStore {
                                 coalesce((SELECT max(seq) FROM eviction WHERE office = ?1), 0))
                             """, arguments: [office]) ?? 0)
             }
-            let cursor: UInt64 = changes.last.map { UInt64($0.seq) } ?? UInt64(since)
+            let cursor = UInt64(max(feed.cursor, since))
             var json = "{\"records\":["
-            json.reserveCapacity(changes.count * 1024)
-            var first = true
-            for change in changes {
-                guard let state = change.state else { continue }
-                if !first { json += "," }
-                json += state
-                first = false
-            }
-            let evicted = changes.compactMap(\.evicted)
-            json += "],\"evicted\":\(try WireJSON.string(evicted))"
-            json += ",\"cursor\":\(cursor),\"more\":\(more),\"latest\":\(max(latest, cursor))\(extra)}"
-            return PullPage(json: json, count: changes.count, cursor: cursor)
+            json.reserveCapacity(feed.records.count * 1024)
+            json += feed.records.joined(separator: ",")
+            json += "],\"evicted\":\(try WireJSON.string(feed.evicted))"
+            json += ",\"cursor\":\(cursor),\"more\":\(feed.more),\"latest\":\(max(latest, cursor))\(extra)}"
+            return PullPage(json: json, count: feed.count, cursor: cursor)
         }
     }
+
+    /// One page of changes: the records' JSON, the evicted ids, how many changes it counts (records skipped as
+    /// the puller's own included), the sequence it reaches, and whether more follow.
+    private struct FeedPage {
+        var records: [String] = []
+        var evicted: [String] = []
+        var count = 0
+        var cursor: Int64 = 0
+        var more = false
+    }
+
+    /// The feed of records for a version-1 puller: each changed record once, at its latest change, whole. A
+    /// record the puller pushed itself, as stored, is counted but not sent.
+    private static func recordFeed(
+        since: Int64, limit: Int, scope: String, scopeArguments: StatementArguments, replica: ReplicaID?,
+        evictions: [(seq: Int64, id: String)], in db: Database
+    ) throws -> FeedPage {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT seq, CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END AS state
+                FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
+                """,
+            arguments: [replica?.rawValue, since] + scopeArguments + [limit + 1])
+        let changes = (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
+            + evictions.map { (seq: $0.seq, state: nil, evicted: $0.id) })
+            .sorted { $0.seq < $1.seq }
+        var page = FeedPage()
+        page.more = changes.count > limit
+        let taken = changes.prefix(limit)
+        page.records = taken.compactMap(\.state)
+        page.evicted = taken.compactMap(\.evicted)
+        page.count = taken.count
+        page.cursor = taken.last?.seq ?? since
+        return page
+    }
+
+    /// The feed of stores for a version-2 puller (docs/PROTOCOL.md, "Deltas"): the rows of `record_store` after
+    /// `since` in sequence order, up to `limit` records, each sent once in the page — whole when its `*` row is
+    /// after `since` (new to the puller), else as a delta of every store changed after `since`. Being a feed
+    /// of stores, a store changed before another change of its record keeps its place: a puller that read the
+    /// pages before it gets it there.
+    private static func storeFeed(
+        since: Int64, limit: Int, scope: String, scopeArguments: StatementArguments, replica: ReplicaID?,
+        evictions: [(seq: Int64, id: String)], in db: Database
+    ) throws -> FeedPage {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT record_store.seq, record_store.record_id FROM record_store
+                JOIN record ON record.id = record_store.record_id
+                WHERE record_store.seq > ? \(scope) ORDER BY record_store.seq
+                """,
+            arguments: [since] + scopeArguments)
+        var page = FeedPage()
+        page.cursor = since
+        var taken: [String] = []
+        var seen = Set<String>()
+        var pendingEvictions = evictions[...]
+        func takeEvictions(before seq: Int64?) -> Bool {
+            while let eviction = pendingEvictions.first, seq.map({ eviction.seq < $0 }) ?? true {
+                guard page.count < limit else { return false }
+                page.evicted.append(eviction.id)
+                page.count += 1
+                page.cursor = eviction.seq
+                pendingEvictions.removeFirst()
+            }
+            return true
+        }
+        while let row = try rows.next() {
+            let seq: Int64 = row[0]
+            let id: String = row[1]
+            guard takeEvictions(before: seq) else {
+                page.more = true
+                break
+            }
+            if !seen.contains(id) {
+                guard page.count < limit else {
+                    page.more = true
+                    break
+                }
+                seen.insert(id)
+                taken.append(id)
+                page.count += 1
+            }
+            page.cursor = seq
+        }
+        if !page.more, !takeEvictions(before: nil) { page.more = true }
+        let record = try db.cachedStatement(
+            sql: "SELECT CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END FROM record WHERE id = ?")
+        let changed = try db.cachedStatement(sql: "SELECT store FROM record_store WHERE record_id = ? AND seq > ?")
+        for id in taken {
+            guard let state = try String.fetchOne(record, arguments: [replica?.rawValue, id]) else { continue }
+            let names = try String.fetchAll(changed, arguments: [id, since])
+            guard !names.contains(wholeStore) else {
+                page.records.append(state)
+                continue
+            }
+            let stores = Set(names.compactMap { WriteTarget(storeName: $0) })
+            let delta = RecordDelta(try RecordJSON.decode(state), stores: stores)
+            page.records.append(String(decoding: RecordJSON.encode(delta.state, stores: stores), as: UTF8.self))
+        }
+        return page
+    }
+
+    /// The `record_store` row of a change a delta cannot carry: the record new, moved to another office, sent
+    /// back whole, or changed in no store.
+    private static let wholeStore = "*"
 
     public func principal(tokenHash: String) async throws -> Principal? {
         try await pool.read { db in
@@ -415,14 +529,17 @@ public final class SQLiteSyncStore: SyncStore {
             .map { try RecordJSON.decode($0) }
     }
 
-    /// Stores a record with the next sequence, and returns it. When an office-scoped record changes office, the
-    /// office it left gets an eviction at the same sequence.
+    /// Stores a record with the next sequence, and returns it, noting in the feed of stores which of its stores
+    /// changed. A record new here, moved to another office, sent `whole` or changed in no store goes whole to
+    /// every puller behind it. When an office-scoped record changes office, the office it left gets an eviction at the same sequence.
     @discardableResult
     private static func store(
-        _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, schema: Schema, in db: Database
+        _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, whole: Bool = false, schema: Schema,
+        in db: Database
     ) throws -> UInt64 {
         let json = RecordJSON.string(state)
         let office = state.scopeOffice(schema: schema)
+        let left = previous?.scopeOffice(schema: schema)
         let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
         try db.cachedStatement(
             sql: """
@@ -431,7 +548,16 @@ public final class SQLiteSyncStore: SyncStore {
                     origin = excluded.origin
                 """
         ).execute(arguments: [state.id, state.collection, seq, json, office, origin?.rawValue])
-        if let left = previous?.scopeOffice(schema: schema), left != office {
+        let changed = whole || previous == nil || left != office ? [] : state.targetsChanged(from: previous)
+        let note = try db.cachedStatement(
+            sql: """
+                INSERT INTO record_store(record_id, store, seq) VALUES (?, ?, ?)
+                ON CONFLICT(record_id, store) DO UPDATE SET seq = excluded.seq
+                """)
+        for store in changed.isEmpty ? [wholeStore] : changed.map(\.storeName) {
+            try note.execute(arguments: [state.id, store, seq])
+        }
+        if let left, left != office {
             try db.execute(
                 sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, state.id, left])
         }

@@ -31,9 +31,12 @@ public protocol SyncStore: Sendable {
 
     /// The changes after sequence `since` that `principal` receives, oldest first, at most `limit`, as a JSON
     /// response body: the records in its scope, and the ids of records that left its scope. Changes whose
-    /// stored state `replica` pushed itself count toward the limit and the cursor but are not sent.
-    func pull(since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, extra: String) async throws
-        -> PullPage
+    /// stored state `replica` pushed itself count toward the limit and the cursor but are not sent. With
+    /// `deltas` (a puller of protocol version 2), a record the puller holds as of `since` comes as a delta of
+    /// the stores changed after it.
+    func pull(
+        since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, deltas: Bool, extra: String
+    ) async throws -> PullPage
 
     /// The token holder whose token hashes to `hash`, unless it was revoked.
     func principal(tokenHash: String) async throws -> Principal?
