@@ -14,8 +14,11 @@ struct MixedVersionTests {
     /// path. A build that fails fails the test with the script's last line, never skips it.
     static func versionOneClient() throws -> String {
         let result = try runTool("bash", [script])
-        let lastLine = result.stderr.split(separator: "\n").last.map(String.init) ?? "no message"
-        #expect(result.status == 0, "the version-1 client could not be built (exit \(result.status)): \(lastLine)")
+        // The script's own last line, and the compiler's first error when there is one.
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        let firstError = lines.first { $0.contains("error:") && $0 != lines.last }
+        let message = [lines.last, firstError].compactMap { $0 }.joined(separator: "\n")
+        #expect(result.status == 0, "the version-1 client could not be built (exit \(result.status)): \(message)")
         guard result.status == 0 else { throw CocoaError(.executableLoad) }
         let path = try #require(result.stdout.split(separator: "\n").last.map(String.init))
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) printed \(path)")
