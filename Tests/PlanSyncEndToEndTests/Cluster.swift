@@ -21,27 +21,36 @@ final class Cluster: Sendable {
     }
 
     /// Creates a token and a replica initialised with it; returns the replica's path.
-    func replica(_ name: String, role: String = "admin", office: String? = nil, language: String? = nil) throws -> String {
+    func replica(
+        _ name: String, role: String = "admin", office: String? = nil, language: String? = nil, client: String? = nil
+    ) throws -> String {
         let token = try server.token(name: name, role: role, office: office, language: language)
         let path = directory.file("\(name).sqlite")
-        try expectSuccess(run("plansync", ["init", "--replica", path, "--server", server.url, "--token", token]))
+        try expectSuccess(
+            Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token]))
         return path
     }
 
-    /// `plansync ARGS --replica PATH`.
+    /// `plansync ARGS --replica PATH`; `client` is the path of another `plansync` binary (an older one), nil for
+    /// the one built here.
     @discardableResult
-    func plansync(_ replica: String, _ arguments: String...) throws -> CommandResult {
-        try run("plansync", arguments + ["--replica", replica])
+    func plansync(_ replica: String, _ arguments: String..., client: String? = nil) throws -> CommandResult {
+        try Self.run(client, arguments + ["--replica", replica])
     }
 
-    func dump(_ replica: String) throws -> String {
-        let result = try plansync(replica, "dump", "--json")
+    func dump(_ replica: String, client: String? = nil) throws -> String {
+        let result = try plansync(replica, "dump", "--json", client: client)
         try expectSuccess(result)
         return result.stdout
     }
 
-    func sync(_ replica: String) throws {
-        try expectSuccess(plansync(replica, "sync"))
+    func sync(_ replica: String, client: String? = nil) throws {
+        try expectSuccess(plansync(replica, "sync", client: client))
+    }
+
+    private static func run(_ client: String?, _ arguments: [String]) throws -> CommandResult {
+        if let client { return try PlanSyncTestSupport.run(executableAt: client, arguments) }
+        return try PlanSyncTestSupport.run("plansync", arguments)
     }
 }
 

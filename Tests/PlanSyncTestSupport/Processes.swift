@@ -29,6 +29,14 @@ public func run(_ binary: String, _ arguments: [String], environment: [String: S
     try runProcess(URL(fileURLWithPath: Binaries.path(binary)), arguments, environment: environment)
 }
 
+/// Runs the executable at `path` (one this package did not build, such as an older `plansync`) to completion.
+@discardableResult
+public func run(executableAt path: String, _ arguments: [String], environment: [String: String] = [:]) throws
+    -> CommandResult
+{
+    try runProcess(URL(fileURLWithPath: path), arguments, environment: environment)
+}
+
 /// Runs a tool from the PATH (xmllint, python3) to completion.
 public func runTool(_ tool: String, _ arguments: [String]) throws -> CommandResult {
     try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments)
