@@ -34,6 +34,82 @@ public enum RecordJSON {
         try bytes.withUnsafeBufferPointer { buffer in Result { () throws(RecordJSONError) in try decode(buffer) } }.get()
     }
 
+    // MARK: - Stores, for storage by field
+
+    /// The JSON of one store of `state`: its entries' array (`[]` when it holds none).
+    public static func store(_ target: WriteTarget, of state: RecordState) -> String {
+        var writer = JSONWriter()
+        switch target {
+        case .field(let name):
+            writer.array(state.fields[name] ?? []) { writer, candidate in writer.fieldCandidate(candidate) }
+        case .translation(let field, let language):
+            writer.array(state.translations[language]?[field] ?? []) { writer, candidate in
+                writer.translationCandidate(candidate)
+            }
+        case .lifecycle:
+            writer.tombstones(state.tombstones)
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// The JSON of a record's context.
+    public static func context(of state: RecordState) -> String {
+        var writer = JSONWriter()
+        writer.versionVector(state.context)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// A delta's JSON put together from stored pieces — the context's JSON and each carried store's
+    /// (`store(_:of:)`) — without reading them: the same JSON `encode(_:stores:)` writes for the delta.
+    public static func delta(
+        id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]
+    ) -> String {
+        var writer = JSONWriter()
+        writer.byte(UInt8(ascii: "{"))
+        writer.key("id", first: true)
+        writer.string(id)
+        writer.key("collection")
+        writer.string(collection)
+        writer.key("context")
+        writer.append(context)
+        var fields: [(String, String)] = []
+        var translations: [String: [(String, String)]] = [:]
+        var tombstones: String?
+        for (target, json) in stores {
+            switch target {
+            case .field(let name): fields.append((name, json))
+            case .translation(let field, let language): translations[language, default: []].append((field, json))
+            case .lifecycle: tombstones = json
+            }
+        }
+        // As `record(_:)` writes a state: empty stores are left out, keys sorted.
+        fields = fields.filter { $0.1 != "[]" }.sorted { $0.0 < $1.0 }
+        if !fields.isEmpty {
+            writer.key("fields")
+            writer.members(fields)
+        }
+        let languages = translations.mapValues { $0.filter { $0.1 != "[]" } }.filter { !$0.value.isEmpty }
+        if !languages.isEmpty {
+            writer.key("translations")
+            writer.byte(UInt8(ascii: "{"))
+            for (index, language) in languages.keys.sorted().enumerated() {
+                if index > 0 { writer.byte(UInt8(ascii: ",")) }
+                writer.string(language)
+                writer.byte(UInt8(ascii: ":"))
+                writer.members(languages[language]!.sorted { $0.0 < $1.0 })
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+        if let tombstones, tombstones != "[]" {
+            writer.key("tombstones")
+            writer.append(tombstones)
+        }
+        writer.key("stores")
+        writer.array(stores.map(\.target.storeName).sorted()) { writer, name in writer.string(name) }
+        writer.byte(UInt8(ascii: "}"))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     // MARK: - Wire messages holding records
 
     /// `PushRequest` as JSON: whole records in `records` (version 1), or, when some are deltas, every record in
@@ -278,17 +354,38 @@ struct JSONWriter {
         }
         if !state.tombstones.isEmpty {
             key("tombstones")
-            array(state.tombstones) { writer, tombstone in
-                writer.byte(UInt8(ascii: "{"))
-                writer.stamp(tombstone.dot, tombstone.time)
-                writer.key("seen")
-                writer.versionVector(tombstone.seen)
-                writer.byte(UInt8(ascii: "}"))
-            }
+            tombstones(state.tombstones)
         }
         if let stores {
             key("stores")
             array(stores.map(\.storeName).sorted()) { writer, name in writer.string(name) }
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
+    mutating func tombstones(_ tombstones: [Tombstone]) {
+        array(tombstones) { writer, tombstone in
+            writer.byte(UInt8(ascii: "{"))
+            writer.stamp(tombstone.dot, tombstone.time)
+            writer.key("seen")
+            writer.versionVector(tombstone.seen)
+            writer.byte(UInt8(ascii: "}"))
+        }
+    }
+
+    /// JSON already written, as it is.
+    mutating func append(_ json: String) {
+        bytes.append(contentsOf: json.utf8)
+    }
+
+    /// `{"KEY":JSON,…}` from pieces already written.
+    mutating func members(_ members: [(String, String)]) {
+        byte(UInt8(ascii: "{"))
+        for (index, (key, json)) in members.enumerated() {
+            if index > 0 { byte(UInt8(ascii: ",")) }
+            string(key)
+            byte(UInt8(ascii: ":"))
+            append(json)
         }
         byte(UInt8(ascii: "}"))
     }

@@ -136,15 +136,19 @@ public final class SQLiteSyncStore: SyncStore {
                     -- The change feed of stores: for each store of a record (`fields.NAME`,
                     -- `translations.LANG.FIELD`, `tombstones`) the sequence at which it last changed, and under
                     -- `*` the last change a delta cannot carry (the record new, moved to another office, sent back
-                    -- whole). A version-2 pull reads it in sequence order (docs/PROTOCOL.md, "Deltas").
+                    -- whole). A version-2 pull reads it in sequence order (docs/PROTOCOL.md, "Deltas"). Each row
+                    -- keeps its store's JSON, and `record.context` the record's context, so a delta is put
+                    -- together from what changed without reading the whole record.
                     CREATE TABLE record_store (
                         record_id TEXT NOT NULL,
                         store TEXT NOT NULL,
                         seq INTEGER NOT NULL,
+                        json TEXT,
                         PRIMARY KEY (record_id, store)
                     ) STRICT, WITHOUT ROWID;
                     CREATE INDEX record_store_seq ON record_store(seq);
                     INSERT INTO record_store(record_id, store, seq) SELECT id, '*', seq FROM record;
+                    ALTER TABLE record ADD COLUMN context TEXT;
                     """)
         }
         return migrator
@@ -399,18 +403,26 @@ public final class SQLiteSyncStore: SyncStore {
         }
         if !page.more, !takeEvictions(before: nil) { page.more = true }
         let record = try db.cachedStatement(
-            sql: "SELECT CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END FROM record WHERE id = ?")
-        let changed = try db.cachedStatement(sql: "SELECT store FROM record_store WHERE record_id = ? AND seq > ?")
+            sql: "SELECT collection, context, coalesce(origin = ?, 0) AS own FROM record WHERE id = ?")
+        let whole = try db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?")
+        let changed = try db.cachedStatement(sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
         for id in taken {
-            guard let state = try String.fetchOne(record, arguments: [replica?.rawValue, id]) else { continue }
-            let names = try String.fetchAll(changed, arguments: [id, since])
-            guard !names.contains(wholeStore) else {
-                page.records.append(state)
+            guard let row = try Row.fetchOne(record, arguments: [replica?.rawValue, id]), !(row["own"] as Bool) else {
                 continue
             }
-            let stores = Set(names.compactMap { WriteTarget(storeName: $0) })
-            let delta = RecordDelta(try RecordJSON.decode(state), stores: stores)
-            page.records.append(String(decoding: RecordJSON.encode(delta.state, stores: stores), as: UTF8.self))
+            let stores = try Row.fetchAll(changed, arguments: [id, since]).map { ($0[0] as String, $0[1] as String?) }
+            // A delta from the stored pieces of what changed; the whole record when it is new to the puller.
+            if let context = row["context"] as String?, !stores.contains(where: { $0.0 == wholeStore }) {
+                let pieces = stores.compactMap { name, json in
+                    WriteTarget(storeName: name).flatMap { target in json.map { (target: target, json: $0) } }
+                }
+                if pieces.count == stores.count {
+                    page.records.append(
+                        RecordJSON.delta(id: id, collection: row["collection"], context: context, stores: pieces))
+                    continue
+                }
+            }
+            if let state = try String.fetchOne(whole, arguments: [id]) { page.records.append(state) }
         }
         return page
     }
@@ -543,19 +555,24 @@ public final class SQLiteSyncStore: SyncStore {
         let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
         try db.cachedStatement(
             sql: """
-                INSERT INTO record(id, collection, seq, state, office, origin) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO record(id, collection, seq, state, office, origin, context) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office,
-                    origin = excluded.origin
+                    origin = excluded.origin, context = excluded.context
                 """
-        ).execute(arguments: [state.id, state.collection, seq, json, office, origin?.rawValue])
+        ).execute(arguments: [
+            state.id, state.collection, seq, json, office, origin?.rawValue, RecordJSON.context(of: state),
+        ])
         let changed = whole || previous == nil || left != office ? [] : state.targetsChanged(from: previous)
         let note = try db.cachedStatement(
             sql: """
-                INSERT INTO record_store(record_id, store, seq) VALUES (?, ?, ?)
-                ON CONFLICT(record_id, store) DO UPDATE SET seq = excluded.seq
+                INSERT INTO record_store(record_id, store, seq, json) VALUES (?, ?, ?, ?)
+                ON CONFLICT(record_id, store) DO UPDATE SET seq = excluded.seq, json = excluded.json
                 """)
-        for store in changed.isEmpty ? [wholeStore] : changed.map(\.storeName) {
-            try note.execute(arguments: [state.id, store, seq])
+        if changed.isEmpty {
+            try note.execute(arguments: [state.id, wholeStore, seq, nil as String?])
+        }
+        for target in changed {
+            try note.execute(arguments: [state.id, target.storeName, seq, RecordJSON.store(target, of: state)])
         }
         if let left, left != office {
             try db.execute(
