@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "PlanSyncBenchmarks",
             dependencies: [
-                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncServer",
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncServer", "PlanSyncContent",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
