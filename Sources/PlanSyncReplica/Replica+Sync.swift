@@ -23,22 +23,25 @@ extension Replica {
     /// with its delta against the copy the server acknowledged.
     public func pending(limit: Int, after revision: Int64 = 0) async throws -> [PendingRecord] {
         try await pool.read { db in
-            try Row.fetchAll(
+            // A cursor, not `fetchAll`: the rows are read in place rather than copied with their column names.
+            let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT record.state, outbox.revision, outbox_base.state AS base, outbox_base.sent
+                    SELECT record.state, outbox.revision, outbox_base.state, outbox_base.sent
                     FROM outbox JOIN record ON record.id = outbox.record_id
                     LEFT JOIN outbox_base ON outbox_base.record_id = outbox.record_id
                     WHERE outbox.revision > ? ORDER BY outbox.revision LIMIT ?
                     """,
-                arguments: [revision, limit]
-            ).map { row in
-                let state = try Self.decode(row[0])
+                arguments: [revision, limit])
+            var pending: [PendingRecord] = []
+            while let row = try rows.next() {
+                let state = try Self.decode(row[0] as String)
                 // After a push that got no answer the server may hold writes the base lacks: whole then.
-                let sent = (row["sent"] as Int64?) ?? 1
-                let base = sent == 0 ? try (row["base"] as String?).map(Self.decode) : nil
-                return PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base))
+                let sent = (row[3] as Int64?) ?? 1
+                let base = sent == 0 ? try (row[2] as String?).map(Self.decode) : nil
+                pending.append(PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base)))
             }
+            return pending
         }
     }
 

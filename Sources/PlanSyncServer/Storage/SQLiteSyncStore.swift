@@ -363,7 +363,7 @@ public final class SQLiteSyncStore: SyncStore {
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT record_store.seq, record_store.record_id FROM record_store
+                SELECT record_store.seq, record_store.record_id, record_store.store FROM record_store
                 JOIN record ON record.id = record_store.record_id
                 WHERE record_store.seq > ? \(scope) ORDER BY record_store.seq
                 """,
@@ -372,6 +372,8 @@ public final class SQLiteSyncStore: SyncStore {
         page.cursor = since
         var taken: [String] = []
         var seen = Set<String>()
+        // Records whose `*` row is in the page: new to the puller, sent whole without asking which stores changed.
+        var wholeIDs = Set<String>()
         var pendingEvictions = evictions[...]
         func takeEvictions(before seq: Int64?) -> Bool {
             while let eviction = pendingEvictions.first, seq.map({ eviction.seq < $0 }) ?? true {
@@ -386,6 +388,7 @@ public final class SQLiteSyncStore: SyncStore {
         while let row = try rows.next() {
             let seq: Int64 = row[0]
             let id: String = row[1]
+            if row[2] as String == wholeStore { wholeIDs.insert(id) }
             guard takeEvictions(before: seq) else {
                 page.more = true
                 break
@@ -404,9 +407,14 @@ public final class SQLiteSyncStore: SyncStore {
         if !page.more, !takeEvictions(before: nil) { page.more = true }
         let record = try db.cachedStatement(
             sql: "SELECT collection, context, coalesce(origin = ?, 0) AS own FROM record WHERE id = ?")
-        let whole = try db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?")
+        let whole = try db.cachedStatement(
+            sql: "SELECT state FROM record WHERE id = ? AND NOT coalesce(origin = ?, 0)")
         let changed = try db.cachedStatement(sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
         for id in taken {
+            if wholeIDs.contains(id) {
+                if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) { page.records.append(state) }
+                continue
+            }
             guard let row = try Row.fetchOne(record, arguments: [replica?.rawValue, id]), !(row["own"] as Bool) else {
                 continue
             }
@@ -422,7 +430,7 @@ public final class SQLiteSyncStore: SyncStore {
                     continue
                 }
             }
-            if let state = try String.fetchOne(whole, arguments: [id]) { page.records.append(state) }
+            if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) { page.records.append(state) }
         }
         return page
     }
