@@ -7,7 +7,7 @@ public enum Benchmark {
     /// The scenarios, in the order they run and are reported.
     public static let scenarioNames = [
         "initial sync", "offline push", "no-op sync", "bytes per edit", "many replicas", "memory", "merge peer",
-        "record codec", "sync metadata",
+        "record codec", "sync metadata", "bulk commands",
     ]
 
     /// Runs every scenario at `scale` in a temporary folder (removed afterwards, whatever happens), logging a
@@ -28,6 +28,7 @@ public enum Benchmark {
         results += try await MergePeer.run(sizes, in: workspace, log: log)
         results += try RecordCodec.run(sizes, log: log)
         results += try PushChecks.run(sizes, log: log)
+        results += try await BulkCommands.run(sizes, in: workspace, log: log)
         return BenchmarkReport(
             date: Date().ISO8601Format(), scale: scale, build: buildConfiguration, machine: .current(), sizes: sizes,
             scenarios: merged(results), seconds: (clock.now - start).seconds)

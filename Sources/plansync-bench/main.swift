@@ -7,7 +7,7 @@ struct PlanSyncBench: AsyncParsableCommand {
         commandName: "plansync-bench",
         abstract: "Measure how fast PlanSync syncs, each figure beside a baseline run on the same machine.",
         discussion: "Run it in a release build: swift run -c release plansync-bench --scale full",
-        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self, Offices.self],
+        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self, Offices.self, RawRead.self],
         defaultSubcommand: Run.self)
 }
 
@@ -90,5 +90,18 @@ struct Offices: AsyncParsableCommand {
 
     func run() async throws {
         try await BenchmarkRoles.offices(plan: plan, first: first, count: count)
+    }
+}
+
+struct RawRead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raw-read", abstract: "Run one SELECT on a replica file and print its rows as stored.",
+        shouldDisplay: false)
+
+    @Option var replica: String
+    @Option var sql: String
+
+    func run() async throws {
+        try BenchmarkRoles.rawRead(replica: replica, sql: sql)
     }
 }
