@@ -21,9 +21,18 @@ struct Run: AsyncParsableCommand {
     var scale: BenchmarkScale = .small
     @Flag(help: "Print one JSON object with every scenario instead of the table.") var json = false
     @Flag(help: "Print no progress lines on stderr.") var quiet = false
+    @Option(help: "Only this scenario (and what the same run measures), e.g. \"bulk commands\"; repeatable.")
+    var only: [String] = []
+
+    func validate() throws {
+        for name in only where !Benchmark.scenarioNames.contains(name) {
+            let names = Benchmark.scenarioNames.joined(separator: ", ")
+            throw ValidationError("no scenario '\(name)': use one of \(names)")
+        }
+    }
 
     func run() async throws {
-        let report = try await Benchmark.run(scale: scale, progress: !quiet)
+        let report = try await Benchmark.run(scale: scale, progress: !quiet, only: Set(only))
         print(json ? try report.json() : report.table())
     }
 }

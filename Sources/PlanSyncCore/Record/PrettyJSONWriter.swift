@@ -46,7 +46,7 @@ public struct PrettyJSONWriter: Sendable {
     public mutating func key(_ key: String) {
         separate()
         string(contents: key)
-        bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: " ")])
+        bytes.append(contentsOf: Self.colon)
     }
 
     public mutating func string(_ value: String) {
@@ -89,7 +89,7 @@ public struct PrettyJSONWriter: Sendable {
     /// `,` and a line end before every member but the first, then the member's indentation.
     private mutating func separate() {
         guard !open.isEmpty else { return }
-        if open[open.count - 1].members > 0 { bytes.append(contentsOf: [UInt8(ascii: ","), UInt8(ascii: "\n")]) }
+        if open[open.count - 1].members > 0 { bytes.append(contentsOf: Self.comma) }
         open[open.count - 1].members += 1
         indent(depth + open.count)
     }
@@ -102,7 +102,8 @@ public struct PrettyJSONWriter: Sendable {
     }
 
     private mutating func indent(_ level: Int) {
-        for _ in 0..<level { bytes.append(contentsOf: [UInt8(ascii: " "), UInt8(ascii: " ")]) }
+        // Byte by byte: an array literal here would be allocated for every line written.
+        for _ in 0..<(2 * level) { bytes.append(UInt8(ascii: " ")) }
     }
 
     /// A quoted string with the encoder's escapes: `"` and `\`, `\b \f \n \r \t`, other controls as `\u00XX`.
@@ -141,6 +142,8 @@ public struct PrettyJSONWriter: Sendable {
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
+    private static let colon = Array(" : ".utf8)
+    private static let comma = Array(",\n".utf8)
     private static let trueBytes = Array("true".utf8)
     private static let falseBytes = Array("false".utf8)
 }

@@ -49,7 +49,8 @@ extension RecordState {
         if schema.collection(collection)?.field(name)?.rule == .addWinsSet {
             return .list(Set(entries.map(\.value)).sorted())
         }
-        return .text(entries.latestFirst[0].value)
+        // One candidate (nearly always) needs no ordering.
+        return .text(entries.count == 1 ? entries[0].value : entries.latestFirst[0].value)
     }
 
     /// The distinct candidate values of a register field, latest first.
