@@ -10,9 +10,9 @@ struct MeasuredRun: Sendable {
     var stderr: String
 }
 
-/// Runs a program to completion with its standard output sent to a file, and measures it. The process is
-/// spawned and reaped here (`posix_spawn`, `wait4`) rather than through `Process`, because only `wait4` gives
-/// the child's own peak memory after it exits (`ru_maxrss`).
+/// Runs a program to completion with its standard output sent to a file, and measures it. Its peak memory is
+/// its `VmHWM`, read every millisecond while it runs: `ru_maxrss` cannot serve, since a child spawned by this
+/// (larger) process starts its count at this process's size.
 enum MeasuredCommand {
     static func run(_ executable: String, _ arguments: [String], stdout: String) throws -> MeasuredRun {
         let stderrPath = stdout + ".stderr"
@@ -32,16 +32,22 @@ enum MeasuredCommand {
             throw BenchmarkError("cannot start \(executable): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
-        var usage = rusage()
+        var peak = 0
         // The scenario runs nothing else meanwhile, so waiting here blocks no other work.
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        while true {
+            peak = max(peak, ProcessMemory.peak(pid: pid) ?? 0)
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0 && errno != EINTR { throw BenchmarkError("waiting for \(executable): errno \(errno)") }
+            usleep(1_000)
+        }
         let seconds = (clock.now - start).seconds
         let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         let size = (try? FileManager.default.attributesOfItem(atPath: stdout)[.size] as? Int) ?? 0
         let errors = (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: stderrPath)
         return MeasuredRun(
-            seconds: seconds, peakBytes: Int(usage.ru_maxrss) * 1024, outputBytes: size, status: exitStatus,
+            seconds: seconds, peakBytes: peak, outputBytes: size, status: exitStatus,
             stderr: errors)
     }
 }
