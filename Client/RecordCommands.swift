@@ -96,7 +96,7 @@ struct Dump: AsyncParsableCommand {
     @Flag(help: "Print JSON (the only format).") var json = false
 
     func run() async throws {
-        // Streamed as it is made, one record decoded at a time: the dump of a big replica is never whole in memory.
+        // Streamed as it is made, a batch of records at a time: a big replica's dump is never whole in memory.
         try await replica.open().dump { chunk in FileHandle.standardOutput.write(Data(chunk)) }
     }
 }
