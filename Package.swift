@@ -185,7 +185,7 @@ let package = Package(
             name: "PlanSyncEndToEndTests",
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync", "plansync-server",
-                "plansync-bench",
+                "plansync-bench", "PlanSyncReports", "PlanSyncTranslation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -127,6 +127,51 @@ func writeText(_ text: String, to path: String) throws {
     }
 }
 
+/// A file written in pieces beside its destination and moved over it at the end, so that a long export
+/// replaces the old file atomically (like `writeText`) without being whole in memory first.
+struct ReplacementFile: Sendable {
+    let path: String
+    private let temporary: String
+    private let handle: FileHandle
+
+    /// Starts the file, or fails as `writeText` would (exit status 73, and why).
+    init(replacing path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp").path
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
+            throw Failure(ExitStatus.cannotCreate, "cannot write \(path): \(writeFailure(at: path))")
+        }
+        (self.path, self.temporary, self.handle) = (path, temporary, handle)
+    }
+
+    func write(_ text: String) throws {
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            throw Failure(ExitStatus.cannotCreate, "cannot write \(path): \(writeFailure(at: path))")
+        }
+    }
+
+    /// Puts the file in place of the destination.
+    func commit() throws {
+        try? handle.close()
+        guard rename(temporary, path) == 0 else {
+            let reason = writeFailure(at: path)
+            discard()
+            throw Failure(ExitStatus.cannotCreate, "cannot write \(path): \(reason)")
+        }
+    }
+
+    /// Removes what was written; the destination stays as it was.
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporary)
+    }
+}
+
 /// Why a file cannot be written there, in a few words rather than Foundation's.
 func writeFailure(at path: String) -> String {
     let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path

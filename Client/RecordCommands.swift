@@ -28,24 +28,43 @@ struct List: AsyncParsableCommand {
             let names = replica.schema.collections.map(\.name).joined(separator: ", ")
             throw ValidationError("no collection '\(collection)': use one of \(names)")
         }
-        let records =
-            if let plan { try await replica.records(prefix: plan) } else { try await replica.records() }
+        // Read from the columns kept beside each record: a listing decodes no record's JSON.
+        let records = try await replica.summaries(prefix: plan)
         // The schema's order (plan, section, activity, related, report, …, material, segment), plan records
         // together in id order so each plan's outline reads top-down.
         let order = replica.schema.collections.map(\.name)
-        func rank(_ record: RecordState) -> Int {
-            PlanOutline.contains(record) ? 0 : order.firstIndex(of: record.collection) ?? order.count
+        let ranks = Dictionary(order.enumerated().map { ($1, $0) }) { first, _ in first }
+        func rank(_ record: RecordSummary) -> Int {
+            PlanOutline.contains(collection: record.collection) ? 0 : ranks[record.collection] ?? order.count
         }
         let entries =
             records
-            .filter { (deleted || !$0.isDeleted) && (collection == nil || $0.collection == collection) }
-            .sorted { (rank($0), $0.id) < (rank($1), $1.id) }
-            .map { Entry(id: $0.id, collection: $0.collection, title: $0.title(), deleted: $0.isDeleted) }
+            .filter { (deleted || !$0.deleted) && (collection == nil || $0.collection == collection) }
+            .map { record in
+                let entry = Entry(
+                    id: record.id, collection: record.collection, title: record.title, deleted: record.deleted)
+                return (rank: rank(record), entry: entry)
+            }
+            .sorted { ($0.rank, $0.entry.id) < ($1.rank, $1.entry.id) }
+            .map(\.entry)
         if output.json { return try printJSON(entries) }
+        var out = StandardOutput()
         for entry in entries {
-            let title = entry.title.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            print("\(entry.id)\t\(entry.collection)\t\(title)\(entry.deleted ? " (deleted)" : "")")
+            out.write("\(entry.id)\t\(entry.collection)\t\(Self.firstLine(entry.title))")
+            out.write(entry.deleted ? " (deleted)\n" : "\n")
         }
+        out.flush()
+    }
+}
+
+extension List {
+    /// The first non-blank line of a title, as `split(whereSeparator: \.isNewline).first` gives it; a title
+    /// with no line-breaking byte at all (the usual case) is returned as it is, without walking its characters.
+    static func firstLine(_ title: String) -> String {
+        // Every character `isNewline` accepts has a byte 0A–0D, C2 (U+0085) or E2 (U+2028, U+2029).
+        let mayBreak = title.utf8.contains { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }
+        guard mayBreak else { return title }
+        return title.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
 }
 
@@ -77,7 +96,8 @@ struct Dump: AsyncParsableCommand {
     @Flag(help: "Print JSON (the only format).") var json = false
 
     func run() async throws {
-        FileHandle.standardOutput.write(Data(try await replica.open().dump().utf8))
+        // Streamed as it is made, a batch of records at a time: a big replica's dump is never whole in memory.
+        try await replica.open().dump { chunk in FileHandle.standardOutput.write(Data(chunk)) }
     }
 }
 

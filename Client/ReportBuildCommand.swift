@@ -36,7 +36,9 @@ struct ReportBuild: AsyncParsableCommand {
             let languages = ReportStrings.languages.joined(separator: ", ")
             throw Failure(ExitStatus.usage, "--lang must be one of \(languages), not '\(lang)'")
         }
-        let records = try await replica.open().records()
+        // Only what the report shows is read (its plan's outline, the period's reports), not every record.
+        let records = try await ConsolidatedReport.records(
+            for: plan, period: period, from: ReplicaRecords(replica: replica.open()))
         let report: ConsolidatedReport
         do {
             report = try ConsolidatedReport.build(records: records, plan: plan, period: period, language: lang)
@@ -49,5 +51,24 @@ struct ReportBuild: AsyncParsableCommand {
         print(
             "wrote \(output) (\(format.rawValue), \(lang)): \(plan) for \(report.period), \(reports.count) report(s) "
                 + "from \(offices) office(s), \(report.heldEdits.count) edit(s) awaiting the central team")
+    }
+}
+
+/// A replica as the records a report reads: its lookups by collection, id and reference, answered in SQL.
+struct ReplicaRecords: ReportRecordSource {
+    let replica: Replica
+
+    func records(in collections: [String]) async throws -> [RecordState] {
+        try await replica.records(in: collections)
+    }
+
+    func records(ids: some Collection<String>) async throws -> [RecordState] {
+        try await replica.records(ids: ids)
+    }
+
+    func records(in collection: String, whereAnyCandidateOf field: String, isIn values: Set<String>)
+        async throws -> [RecordState]
+    {
+        try await replica.records(in: collection, whereAnyCandidateOf: field, isIn: values)
     }
 }

@@ -23,10 +23,9 @@ struct Translations: AsyncParsableCommand {
 
         func run() async throws {
             let replica = try replica.open()
-            // With a plan, only its records are read (an id range), not every record of the replica.
-            let records =
-                if let plan { try await replica.records(prefix: plan) } else { try await replica.records() }
-            let coverage = Coverage.of(records, language: lang, schema: replica.schema)
+            // Summed from the tallies kept beside each record (with a plan, only its id range): no record's
+            // JSON is decoded.
+            let coverage = Coverage.summing(try await replica.translationTallies(prefix: plan), language: lang)
             if output.json { return try printJSON(coverage) }
             print("lang  plan                          units  translated  approved  draft  stale  missing")
             for row in coverage {
@@ -85,14 +84,33 @@ struct Xliff: AsyncParsableCommand {
 
         func run() async throws {
             let replica = try replica.open()
-            let records = try await replica.records()
-            if let plan, !records.contains(where: { $0.id == plan }) {
+            if let plan, try await replica.record(plan) == nil {
                 throw ValidationError("no plan '\(plan)' in this replica")
             }
-            let document = XliffDocument.export(records, language: lang, plan: plan, schema: replica.schema)
-            try writeText(document.xml, to: output)
-            let units = document.files.reduce(0) { $0 + $1.units.count }
-            print("wrote \(units) unit(s) in \(document.files.count) plan(s) to \(output)")
+            // Written to the file as it is made, one record decoded at a time (with a plan, only its records
+            // are read), and put in place only once it is whole.
+            let file = try ReplacementFile(replacing: output)
+            let (language, schema) = (self.lang, replica.schema)
+            let written: XliffWriter
+            do {
+                written = try await replica.scan(
+                    prefix: plan, into: XliffWriter(),
+                    transform: { record in
+                        let units = XliffDocument.exportedUnits(of: record, language: language, schema: schema)
+                        return (plan: RecordID.plan(of: record.id), xml: XliffWriter.xml(of: units), units: units.count)
+                    },
+                    fold: { xliff, part in
+                        xliff.append(xml: part.xml, units: part.units, plan: part.plan, targetLanguage: language)
+                        if xliff.pending >= 1 << 16 { try file.write(xliff.take()) }
+                    })
+                var xliff = written
+                try file.write(xliff.finish())
+                try file.commit()
+            } catch {
+                file.discard()
+                throw error
+            }
+            print("wrote \(written.units) unit(s) in \(written.files) plan(s) to \(output)")
         }
     }
 

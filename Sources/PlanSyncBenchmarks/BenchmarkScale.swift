@@ -9,12 +9,13 @@ public enum BenchmarkScale: String, CaseIterable, Codable, Sendable {
         case .small:
             BenchmarkSizes(
                 initialRecords: 500, offlineEdits: 500, replicas: 10, editsPerReplica: 20, roundsPerReplica: 4,
-                sharedRecords: 100, noOpRepetitions: 5, mergeDocuments: 300, mergeRepetitions: 2, csvRows: 500)
+                sharedRecords: 100, noOpRepetitions: 5, mergeDocuments: 300, mergeRepetitions: 2,
+                bulkRecords: 1_000, csvRows: 500)
         case .full:
             BenchmarkSizes(
                 initialRecords: 100_000, offlineEdits: 10_000, replicas: 100, editsPerReplica: 100,
                 roundsPerReplica: 5, sharedRecords: 300, noOpRepetitions: 7, mergeDocuments: 5_000,
-                mergeRepetitions: 3, csvRows: 50_000)
+                mergeRepetitions: 3, bulkRecords: 50_000, csvRows: 50_000)
         }
     }
 }
@@ -37,6 +38,8 @@ public struct BenchmarkSizes: Codable, Sendable {
     /// Documents in the merge workload, and how many times it is repeated (the best run is reported).
     public var mergeDocuments: Int
     public var mergeRepetitions: Int
+    /// Generated records in the replica the bulk local commands (`list`, `dump --json`, …) read.
+    public var bulkRecords: Int
     /// Rows of the plan spreadsheet imported, pushed and pulled.
     public var csvRows: Int
 }

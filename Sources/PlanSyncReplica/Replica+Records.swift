@@ -110,11 +110,6 @@ extension Replica {
         }
     }
 
-    /// The canonical dump of every record (`plansync dump --json`).
-    public func dump() async throws -> String {
-        try CanonicalDump(try await records(), schema: schema).json()
-    }
-
     /// Milliseconds since 1970 on this machine's clock.
     public static func wallClock() -> UInt64 {
         UInt64(max(0, Date().timeIntervalSince1970 * 1000))
@@ -131,17 +126,21 @@ extension Replica {
     }
 
     /// Stores a state whose JSON is already at hand, with the columns kept beside it: its title, whether it
-    /// is deleted, and how many decisions it waits on (so counting conflicts never decodes every record).
+    /// is deleted, how many decisions it waits on (so counting conflicts never decodes every record), and its
+    /// translation tallies (so `translations status` never does either).
     static func store(_ state: RecordState, json: String, in db: Database, schema: Schema) throws {
         // Cached statements: a pulled page stores hundreds of records in one transaction.
         try db.cachedStatement(
             sql: """
-                INSERT INTO record(id, collection, title, deleted, state, decisions) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO record(id, collection, title, deleted, state, decisions, coverage)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET collection = excluded.collection, title = excluded.title,
-                    deleted = excluded.deleted, state = excluded.state, decisions = excluded.decisions
+                    deleted = excluded.deleted, state = excluded.state, decisions = excluded.decisions,
+                    coverage = excluded.coverage
                 """
         ).execute(arguments: [
             state.id, state.collection, state.title(), state.isDeleted, json, state.openDecisions(schema: schema),
+            CoverageColumn.encode(state.translationTallies(schema: schema)),
         ])
     }
 

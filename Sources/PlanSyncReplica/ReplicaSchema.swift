@@ -71,6 +71,32 @@ enum ReplicaSchema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v5-read-columns") { db in
+            // Each record's translation tallies (RecordState.translationTallies, NULL with no unit), so that
+            // `translations status` sums a column. Listings read `title` and `deleted` without decoding, so
+            // they are computed again here with today's schema, whatever version stored the row.
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN coverage TEXT")
+            let states = try String.fetchCursor(db, sql: "SELECT state FROM record")
+            var columns: [(String, String, Bool, String?)] = []
+            while let json = try states.next() {
+                let state = try Replica.decode(json)
+                let coverage = CoverageColumn.encode(state.translationTallies(schema: schema))
+                columns.append((state.id, state.title(), state.isDeleted, coverage))
+            }
+            let update = try db.makeStatement(
+                sql: "UPDATE record SET title = ?, deleted = ?, coverage = ? WHERE id = ?")
+            for (id, title, deleted, coverage) in columns {
+                try update.execute(arguments: [title, deleted, coverage, id])
+            }
+            // Indexes that cover what `translations status` and `list` read: a row's `state` fills its page (and
+            // spills into overflow pages) and comes before `coverage`, so reading either from the table would
+            // read every state. Made after the rows are filled in, so that filling them maintains no index.
+            try db.execute(
+                sql: """
+                    CREATE INDEX record_coverage ON record(id, coverage) WHERE coverage IS NOT NULL;
+                    CREATE INDEX record_listing ON record(id, collection, title, deleted);
+                    """)
+        }
         return migrator
     }
 }

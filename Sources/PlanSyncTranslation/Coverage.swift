@@ -19,32 +19,30 @@ public struct Coverage: Codable, Sendable, Hashable {
 
     /// Coverage per plan for each language (all three when `language` is nil), sorted by language then plan.
     public static func of(_ records: [RecordState], language: String? = nil, schema: Schema = .planSync) -> [Coverage] {
-        let units = TranslationUnit.all(in: records, schema: schema)
-        // Grouped once: scanning every unit for every plan grows with plans × units on a big replica.
-        let byPlan = Dictionary(grouping: units, by: \.plan)
-        return (language.map { [$0] } ?? Schema.languages).flatMap { language in
-            byPlan.keys.sorted().map { plan in
-                var coverage = Coverage(language: language, plan: plan)
-                for unit in byPlan[plan] ?? [] {
-                    coverage.units += 1
-                    guard let view = unit.record.translation(of: unit.field, language: language, schema: schema),
-                        view.status != .untranslated
-                    else {
-                        coverage.missing += 1
-                        continue
-                    }
-                    switch view.status {
-                    case .translated: coverage.translated += 1
-                    case .approved:
-                        coverage.translated += 1
-                        coverage.approved += 1
-                    case .draft: coverage.draft += 1
-                    case .untranslated: break
-                    }
-                    if view.stale { coverage.stale += 1 }
-                }
-                return coverage
-            }
+        summing(
+            records.lazy.map { (plan: RecordID.plan(of: $0.id), tallies: $0.translationTallies(schema: schema)) },
+            language: language)
+    }
+
+    /// Coverage per plan from each record's plan and tallies (`RecordState.translationTallies`, which a
+    /// replica keeps beside every record), summed per plan; plans with no unit are left out.
+    public static func summing(
+        _ records: some Sequence<(plan: String, tallies: [String: TranslationTally])>, language: String? = nil
+    ) -> [Coverage] {
+        var byPlan: [String: [String: TranslationTally]] = [:]
+        for (plan, tallies) in records where !tallies.isEmpty {
+            byPlan[plan, default: [:]].merge(tallies, uniquingKeysWith: +)
         }
+        let plans = byPlan.keys.sorted()
+        return (language.map { [$0] } ?? Schema.languages).flatMap { language in
+            plans.map { Coverage(language: language, plan: $0, byPlan[$0]?[language] ?? TranslationTally()) }
+        }
+    }
+
+    init(language: String, plan: String, _ tally: TranslationTally) {
+        self.language = language
+        self.plan = plan
+        (units, translated, approved) = (tally.units, tally.translated, tally.approved)
+        (draft, stale, missing) = (tally.draft, tally.stale, tally.missing)
     }
 }

@@ -29,13 +29,8 @@ public struct TranslationUnit: Sendable, Hashable {
     /// `plan` is given.
     public static func all(in records: [RecordState], plan: String? = nil, schema: Schema = .planSync) -> [TranslationUnit] {
         records.sorted { $0.id < $1.id }.flatMap { record -> [TranslationUnit] in
-            guard !record.isDeleted, plan == nil || RecordID.plan(of: record.id) == plan,
-                let collection = schema.collection(record.collection)
-            else { return [] }
-            return collection.fields.filter(\.translatable).compactMap { field in
-                record.sourceText(of: field.name, schema: schema).isEmpty
-                    ? nil : TranslationUnit(record: record, field: field.name)
-            }
+            guard plan == nil || RecordID.plan(of: record.id) == plan else { return [] }
+            return record.translationUnitFields(schema: schema).map { TranslationUnit(record: record, field: $0) }
         }
     }
 }

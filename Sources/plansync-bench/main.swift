@@ -7,7 +7,7 @@ struct PlanSyncBench: AsyncParsableCommand {
         commandName: "plansync-bench",
         abstract: "Measure how fast PlanSync syncs, each figure beside a baseline run on the same machine.",
         discussion: "Run it in a release build: swift run -c release plansync-bench --scale full",
-        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self, Offices.self],
+        subcommands: [Run.self, Serve.self, Prepare.self, SyncOnce.self, EditOffline.self, Offices.self, RawRead.self],
         defaultSubcommand: Run.self)
 }
 
@@ -21,9 +21,18 @@ struct Run: AsyncParsableCommand {
     var scale: BenchmarkScale = .small
     @Flag(help: "Print one JSON object with every scenario instead of the table.") var json = false
     @Flag(help: "Print no progress lines on stderr.") var quiet = false
+    @Option(help: "Only this scenario (and what the same run measures), e.g. \"bulk commands\"; repeatable.")
+    var only: [String] = []
+
+    func validate() throws {
+        for name in only where !Benchmark.scenarioNames.contains(name) {
+            let names = Benchmark.scenarioNames.joined(separator: ", ")
+            throw ValidationError("no scenario '\(name)': use one of \(names)")
+        }
+    }
 
     func run() async throws {
-        let report = try await Benchmark.run(scale: scale, progress: !quiet)
+        let report = try await Benchmark.run(scale: scale, progress: !quiet, only: Set(only))
         print(json ? try report.json() : report.table())
     }
 }
@@ -90,5 +99,18 @@ struct Offices: AsyncParsableCommand {
 
     func run() async throws {
         try await BenchmarkRoles.offices(plan: plan, first: first, count: count)
+    }
+}
+
+struct RawRead: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raw-read", abstract: "Run one SELECT on a replica file and print its rows as stored.",
+        shouldDisplay: false)
+
+    @Option var replica: String
+    @Option var sql: String
+
+    func run() async throws {
+        try BenchmarkRoles.rawRead(replica: replica, sql: sql)
     }
 }

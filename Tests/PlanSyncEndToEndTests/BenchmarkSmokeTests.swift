@@ -8,7 +8,7 @@ import Testing
 struct BenchmarkSmokeTests {
     static let scenarios = [
         "initial sync", "offline push", "no-op sync", "bytes per edit", "many replicas", "memory", "merge peer",
-        "record codec", "sync metadata", "plan from CSV", "push checks",
+        "record codec", "sync metadata", "bulk commands", "push checks", "plan from CSV",
     ]
 
     @Test("plansync-bench --scale small reports every scenario with numeric figures", .timeLimit(.minutes(5)))

@@ -123,7 +123,15 @@ public enum RecordJSON {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
             writer.record(record, stores: push.stores[record.id])
         }
-        writer.raw(push.recover ? "],\"recover\":true}" : "]}")
+        writer.raw(push.recover ? "],\"recover\":true" : "]")
+        if let pull = push.pull {
+            writer.raw(",\"pull\":{\"since\":")
+            writer.number(pull.since)
+            writer.raw(",\"limit\":")
+            writer.number(UInt64(max(0, pull.limit)))
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.byte(UInt8(ascii: "}"))
         return writer.bytes
     }
 
@@ -140,10 +148,23 @@ public enum RecordJSON {
         var records: [RecordState]?
         var stores: [String: Set<WriteTarget>] = [:]
         var recover = false
+        var pull: PushRequest.PullRequest?
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
             case "replica": replica = ReplicaID(try reader.string())
             case "recover": recover = try reader.bool()
+            case "pull":
+                var since: UInt64?
+                var limit: UInt64?
+                try reader.object { reader, key throws(RecordJSONError) in
+                    switch key {
+                    case "since": since = try reader.unsigned()
+                    case "limit": limit = try reader.unsigned()
+                    default: try reader.skip()
+                    }
+                }
+                guard let since, let limit, limit > 0 else { throw reader.fail("pull: needs 'since' and a 'limit' over 0") }
+                pull = PushRequest.PullRequest(since: since, limit: Int(clamping: limit))
             case "records", "changes":
                 guard records == nil else { throw reader.fail("push: both 'records' and 'changes'") }
                 let deltas = key == "changes"
@@ -164,11 +185,61 @@ public enum RecordJSON {
         try reader.end()
         guard let replica else { throw RecordJSONError("push: missing 'replica'") }
         guard let records else { throw RecordJSONError("push: missing 'records'") }
-        return PushRequest(replica: replica, records: records, stores: stores, recover: recover)
+        var push = PushRequest(replica: replica, records: records, stores: stores, recover: recover)
+        push.pull = pull
+        return push
     }
 
     public static func decodePull(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PullResponse {
         var reader = JSONReader(bytes)
+        let page = try reader.pullPage()
+        try reader.end()
+        return page
+    }
+
+    /// A push's answer, with the pull page it may carry (`PushRequest.pull`).
+    public static func decodePushResponse(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PushResponse {
+        var reader = JSONReader(bytes)
+        var received: UInt64?
+        var changed: UInt64?
+        var lists: [String: [String]] = [:]
+        var history: HistoryPosition?
+        var page: PullResponse?
+        try reader.object { reader, key throws(RecordJSONError) in
+            switch key {
+            case "received": received = try reader.unsigned()
+            case "changed": changed = try reader.unsigned()
+            case "evicted", "held", "partial":
+                lists[key] = try reader.array { reader throws(RecordJSONError) in try reader.string() }
+            case "history":
+                var epoch: String?
+                var seq: UInt64?
+                try reader.object { reader, key throws(RecordJSONError) in
+                    switch key {
+                    case "epoch": epoch = try reader.string()
+                    case "seq": seq = try reader.unsigned()
+                    default: try reader.skip()
+                    }
+                }
+                guard let epoch, let seq else { throw reader.fail("history needs 'epoch' and 'seq'") }
+                history = HistoryPosition(epoch: epoch, seq: seq)
+            case "page": page = try reader.pullPage()
+            default: try reader.skip()
+            }
+        }
+        try reader.end()
+        guard let received, let changed else { throw RecordJSONError("push answer: missing 'received' or 'changed'") }
+        var response = PushResponse(
+            received: Int(clamping: received), changed: Int(clamping: changed), evicted: lists["evicted"] ?? [],
+            held: lists["held"] ?? [], partial: lists["partial"] ?? [], history: history)
+        response.page = page
+        return response
+    }
+}
+
+extension JSONReader {
+    /// A pull page: `{"records": […], "cursor": …, "more": …, "latest": …, …}`.
+    mutating func pullPage() throws(RecordJSONError) -> PullResponse {
         var records: [RecordState]?
         var received: [String] = []
         var cursor: UInt64?
@@ -179,7 +250,7 @@ public enum RecordJSON {
         var epoch: String?
         var stores: [String: Set<WriteTarget>] = [:]
         var version: Int?
-        try reader.object { reader, key throws(RecordJSONError) in
+        try object { reader, key throws(RecordJSONError) in
             switch key {
             case "time": time = try reader.unsigned()
             case "epoch": epoch = try reader.string()
@@ -202,7 +273,6 @@ public enum RecordJSON {
             default: try reader.skip()
             }
         }
-        try reader.end()
         guard let records, let cursor, let more, let latest else {
             throw RecordJSONError("pull: missing 'records', 'cursor', 'more' or 'latest'")
         }

@@ -49,6 +49,9 @@ public struct PushRequest: Codable, Sendable {
     public var records: [RecordState]
     /// The records sent as deltas (`RecordDelta`): their carried stores, by record id.
     public var stores: [String: Set<WriteTarget>]
+    /// Version 2: the answer also carries the first pull page after this cursor (at most `limit` changes), read
+    /// once the push is committed, so a sync with edits takes one round trip.
+    public var pull: PullRequest?
     /// The replica found the server's history went back: the server keeps what it can believe of each record
     /// (the pusher's own writes, and what it already holds of others) instead of refusing the batch.
     public var recover: Bool
@@ -65,6 +68,17 @@ public struct PushRequest: Codable, Sendable {
     /// Whether the push needs a server of version 2.
     public var hasDeltas: Bool { !stores.isEmpty }
 
+    /// A pull page asked for with a push: after `since`, at most `limit` changes.
+    public struct PullRequest: Sendable, Equatable {
+        public var since: UInt64
+        public var limit: Int
+
+        public init(since: UInt64, limit: Int) {
+            self.since = since
+            self.limit = limit
+        }
+    }
+
     /// `Codable` reads and writes the version-1 form (whole records); deltas travel through `RecordJSON`.
     private enum CodingKeys: String, CodingKey {
         case replica, records, recover
@@ -75,6 +89,7 @@ public struct PushRequest: Codable, Sendable {
         replica = try container.decode(ReplicaID.self, forKey: .replica)
         records = try container.decode([RecordState].self, forKey: .records)
         stores = [:]
+        pull = nil
         recover = try container.decodeIfPresent(Bool.self, forKey: .recover) ?? false
     }
 }
@@ -96,6 +111,8 @@ public struct PushResponse: Codable, Sendable, Equatable {
     public var partial: [String]
     /// Where the server's history stands after this push, in the pusher's scope.
     public var history: HistoryPosition?
+    /// The pull page the push asked for (`PushRequest.pull`), read after the commit.
+    public var page: PullResponse?
 
     public init(
         received: Int, changed: Int, evicted: [String] = [], held: [String] = [], partial: [String] = [],
@@ -117,6 +134,18 @@ public struct PushResponse: Codable, Sendable, Equatable {
         held = try container.decodeIfPresent([String].self, forKey: .held) ?? []
         partial = try container.decodeIfPresent([String].self, forKey: .partial) ?? []
         history = try container.decodeIfPresent(HistoryPosition.self, forKey: .history)
+        page = nil
+    }
+
+    // `Codable` reads the push's own answer; a page it carries is read by `RecordJSON.decodePushResponse`.
+    private enum CodingKeys: String, CodingKey {
+        case received, changed, evicted, held, partial, history
+    }
+
+    public static func == (lhs: PushResponse, rhs: PushResponse) -> Bool {
+        lhs.received == rhs.received && lhs.changed == rhs.changed && lhs.evicted == rhs.evicted
+            && lhs.held == rhs.held && lhs.partial == rhs.partial && lhs.history == rhs.history
+            && lhs.page?.cursor == rhs.page?.cursor
     }
 }
 

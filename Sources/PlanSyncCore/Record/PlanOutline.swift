@@ -12,7 +12,12 @@ public enum PlanOutline {
 
     /// Whether `record` is part of a plan's outline (so deleting it deletes what it contains).
     public static func contains(_ record: RecordState) -> Bool {
-        collections.contains(record.collection)
+        contains(collection: record.collection)
+    }
+
+    /// Whether records of `collection` are part of a plan's outline.
+    public static func contains(collection: String) -> Bool {
+        collections.contains(collection)
     }
 
     /// The live records among `records` that `root` contains, directly or not, from the top level down:

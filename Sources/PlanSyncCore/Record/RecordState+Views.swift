@@ -49,7 +49,8 @@ extension RecordState {
         if schema.collection(collection)?.field(name)?.rule == .addWinsSet {
             return .list(Set(entries.map(\.value)).sorted())
         }
-        return .text(entries.latestFirst[0].value)
+        // One candidate (nearly always) needs no ordering.
+        return .text(entries.count == 1 ? entries[0].value : entries.latestFirst[0].value)
     }
 
     /// The distinct candidate values of a register field, latest first.
@@ -110,15 +111,27 @@ extension RecordState {
 
     /// The provisional translation of a field into a language, with its staleness against the current source.
     public func translation(of name: String, language: String, schema: Schema = .planSync) -> TranslationView? {
+        translation(of: name, language: language) { SourceHash.of(sourceText(of: name, schema: schema)) }
+    }
+
+    /// `translation(of:language:schema:)` with the `SourceHash` of the field's source text given, for callers
+    /// that ask for a field's translations in several languages (or need the hash themselves): computed only
+    /// when there is a translation.
+    public func translation(of name: String, language: String, sourceHash: () -> String) -> TranslationView? {
         guard let entries = translations[language]?[name], !entries.isEmpty else { return nil }
-        let ordered = entries.shownFirst
-        var seen = Set<String>()
+        // Nearly every translation has one candidate: no ordering, and no set of texts (hashing a non-ASCII
+        // text normalizes it, which dominated whole-replica exports).
+        let ordered = entries.count == 1 ? entries : entries.shownFirst
+        let candidates: [String]
+        if ordered.count == 1 {
+            candidates = [ordered[0].text]
+        } else {
+            var seen = Set<String>()
+            candidates = ordered.map(\.text).filter { seen.insert($0).inserted }
+        }
         return TranslationView(
-            text: ordered[0].text,
-            status: ordered[0].status,
-            source: ordered[0].source,
-            stale: ordered[0].source != SourceHash.of(sourceText(of: name, schema: schema)),
-            candidates: ordered.map(\.text).filter { seen.insert($0).inserted })
+            text: ordered[0].text, status: ordered[0].status, source: ordered[0].source,
+            stale: ordered[0].source != sourceHash(), candidates: candidates)
     }
 
     /// The record's title for listings.

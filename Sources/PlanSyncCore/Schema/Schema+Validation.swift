@@ -60,11 +60,18 @@ extension Unicode.Scalar {
 /// The fingerprint of a source text a translation was made from: the first 16 hex digits of its SHA-256.
 public enum SourceHash {
     public static func of(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).prefix(8).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digest = SHA256.hash(data: Array(text.utf8))
+        // Written digit by digit: coverage, exports and staleness ask for one per translated field.
+        var hex: [UInt8] = []
+        hex.reserveCapacity(16)
+        for byte in digest.prefix(8) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0xF)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let digits = Array("0123456789abcdef".utf8)
 }
 
 extension FieldSchema {
