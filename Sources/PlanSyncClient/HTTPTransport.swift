@@ -54,7 +54,13 @@ public struct HTTPTransport: SyncTransport {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Content-Encoding", value: "gzip")
         request.body = .bytes(body)
-        return try await send(request, as: PushResponse.self)
+        return try await send(
+            request,
+            decode: { body in
+                try body.withUnsafeReadableBytes { raw in
+                    try RecordJSON.decodePushResponse(raw.bindMemory(to: UInt8.self))
+                }
+            })
     }
 
     public func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws

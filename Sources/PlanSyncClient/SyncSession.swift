@@ -90,8 +90,8 @@ public struct SyncSession: Sendable {
         var recovered = false
         while true {
             do {
-                try await push(as: identity, into: &report, progress: progress)
-                try await pull(as: identity, into: &report, progress: progress)
+                let caughtUp = try await push(as: identity, into: &report, progress: progress)
+                if !caughtUp { try await pull(as: identity, into: &report, progress: progress) }
                 break
             } catch let error as SyncError where error.body?.error == "history_changed" && !recovered {
                 // The server went back (a restore): pull again from where its history still reaches, and push
@@ -107,10 +107,13 @@ public struct SyncSession: Sendable {
     }
 
     /// Pushes every queued record in batches. A server that refuses the batch because this device's clock is
-    /// ahead leaves it queued: re-stamped and sent again at once if the clock is right by now, else kept.
+    /// ahead leaves it queued: re-stamped and sent again at once if the clock is right by now, else kept. The
+    /// last batch asks for the first pull page with it (version 2); returns whether that page caught the
+    /// replica up, so the sync needs no pull of its own.
     private func push(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
-        async throws
+        async throws -> Bool
     {
+        var caughtUp = false
         let recovering = try await replica.isRecovering()
         let queued = try await replica.pendingCount()
         var lastRevision: Int64 = 0
@@ -126,6 +129,10 @@ public struct SyncSession: Sendable {
                 let history = try await replica.history()
                 let transport = self.transport
                 var request = try await pushRequest(for: batch, as: identity, recovering: recovering)
+                let speaksDeltas = try await replica.serverProtocol() >= 2
+                if batch.count < pushBatch, !recovering, speaksDeltas {
+                    request.pull = PushRequest.PullRequest(since: try await replica.cursor(), limit: pullPage)
+                }
                 do {
                     response = try await retry.run(retried: &report.retries) { [request] in
                         try await transport.push(request, history: history)
@@ -152,7 +159,7 @@ public struct SyncSession: Sendable {
                     continue
                 }
                 report.clockRefused = true
-                return
+                return false
             }
             report.roundTrips += 1
             // Before the acknowledgement, so a crash in between replays the push (which holds or evicts again).
@@ -161,6 +168,10 @@ public struct SyncSession: Sendable {
             report.held += response.held.count
             report.dropped += response.evicted.count
             try await replica.acknowledge(batch, except: Set(response.partial), history: response.history)
+            if let page = response.page {
+                try await take(page, into: &report)
+                caughtUp = !page.more
+            }
             waiting += response.partial.count
             lastRevision = last.revision
             report.pushed += batch.count
@@ -169,6 +180,20 @@ public struct SyncSession: Sendable {
         }
         report.waiting = waiting
         if recovering, waiting == 0 { try await replica.endRecovery() }
+        return caughtUp
+    }
+
+    /// Joins a pulled page into the replica and counts it in the report.
+    private func take(_ page: PullResponse, into report: inout SyncReport) async throws {
+        if var changes = report.changes {
+            report.applied += try await replica.apply(page, noting: &changes)
+            report.changes = changes
+        } else {
+            report.applied += try await replica.apply(page)
+        }
+        report.pulled += page.records.count
+        report.dropped += page.evicted.count
+        if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }
     }
 
     /// The push of `batch`: each record as its delta against what the server acknowledged, when the server
@@ -221,15 +246,7 @@ public struct SyncSession: Sendable {
             if !last {
                 next = fetch(after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) })
             }
-            if var changes = report.changes {
-                report.applied += try await replica.apply(page, noting: &changes)
-                report.changes = changes
-            } else {
-                report.applied += try await replica.apply(page)
-            }
-            report.pulled += page.records.count
-            report.dropped += page.evicted.count
-            if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }
+            try await take(page, into: &report)
             cursor = page.cursor
             progress(
                 SyncProgress(

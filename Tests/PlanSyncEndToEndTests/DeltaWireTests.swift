@@ -55,6 +55,8 @@ struct DeltaWireTests {
         try await amman.edit(Self.id, .set(field: "comment", value: "Amman: the workshop moved to March."))
         let (pushed, up) = try await sync(amman)
         #expect(pushed.pushed == 1)
+        #expect(pushed.roundTrips == 1, "the push's answer carries the pull page: one round trip")
+        #expect(up.pages.withLock { $0.isEmpty }, "no pull request of its own")
         let push = try #require(up.pushes.withLock { $0.first })
         #expect(push.stores[Self.id] == [.field("comment")])
         let sent = try #require(push.records.first)

@@ -138,7 +138,21 @@ public struct SyncServer: Sendable {
                 "changed": "\(response.changed)", "held": "\(response.held.count)",
                 "evicted": "\(response.evicted.count)", "partial": "\(response.partial.count)",
             ])
-        return Self.json(try WireJSON.string(response))
+        var json = try WireJSON.string(response)
+        // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
+        if let pull = push.pull, version >= 2 {
+            let page = try await store.pull(
+                since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
+                deltas: true, extra: try await pageExtra())
+            json.removeLast()
+            json += ",\"page\":" + page.json + "}"
+        }
+        return try Self.json(json, compressingFor: request)
+    }
+
+    /// The members every pull page ends with: the server's time, its epoch and the protocol version.
+    func pageExtra() async throws -> String {
+        ",\"time\":\(Self.now()),\"epoch\":\"\(try await store.epoch().id)\",\"protocol\":\(ProtocolVersion.current)"
     }
 
     func pull(_ request: Request) async throws -> Response {
@@ -160,12 +174,15 @@ public struct SyncServer: Sendable {
         if let replica { try await bind(replica, to: principal) }
         let version = try protocolVersion(request)
         try await checkHistory(request)
-        let epoch = try await store.epoch()
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
-            deltas: version >= 2,
-            extra: ",\"time\":\(Self.now()),\"epoch\":\"\(epoch.id)\",\"protocol\":\(ProtocolVersion.current)")
-        var body = ByteBuffer(string: page.json)
+            deltas: version >= 2, extra: try await pageExtra())
+        return try Self.json(page.json, compressingFor: request)
+    }
+
+    /// A JSON answer, gzip-compressed when the client accepts it and it is over 512 bytes.
+    static func json(_ text: String, compressingFor request: Request) throws -> Response {
+        var body = ByteBuffer(string: text)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if request.headers[.acceptEncoding]?.contains("gzip") == true, body.readableBytes > 512 {
