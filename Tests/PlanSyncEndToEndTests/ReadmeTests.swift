@@ -114,11 +114,14 @@ struct ReadmeScript {
         let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         let index = blocks.indices.last { output.contains(Self.marker($0)) }
         guard let index else { return (process.terminationStatus, "exit \(process.terminationStatus)\n\(output)") }
-        let printed = output.components(separatedBy: Self.marker(index)).last ?? ""
+        let parts = output.components(separatedBy: Self.marker(index))
+        let printed = parts.last ?? ""
+        // What ran just before (a background server's last lines land there), for a failure that printed nothing.
+        let before = (parts.dropLast().last ?? "").split(separator: "\n").suffix(15).joined(separator: "\n")
         return (
             process.terminationStatus,
             "README block \(index + 1) failed (exit \(process.terminationStatus)):\n\(blocks[index])\n"
-                + "--- it printed:\(printed)"
+                + "--- it printed:\(printed)\n--- the last lines before it:\n\(before)"
         )
     }
 }
