@@ -180,6 +180,12 @@ let package = Package(
             dependencies: ["PlanSyncCore", "PlanSyncContent", "PlanSyncTranslation", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
+        // The client's pure parts (request sizing, deadlines), with no network.
+        .testTarget(
+            name: "PlanSyncClientTests",
+            dependencies: ["PlanSyncClient"],
+            swiftSettings: upcoming
+        ),
         // Real binaries, a real server on loopback, real SQLite files.
         .testTarget(
             name: "PlanSyncEndToEndTests",

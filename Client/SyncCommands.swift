@@ -113,8 +113,10 @@ struct Status: AsyncParsableCommand {
     }
 }
 
-/// `pull: 1200/5000 record(s), 3.4 MB` on a terminal, rewritten in place, once a sync has run for a second:
-/// a short sync prints nothing but its result.
+/// `pull: 1200/5000 record(s), 3.4 MB, 4 kB/s` on a terminal, rewritten in place, once a sync has run for a
+/// second: a short sync prints nothing but its result. The bytes are those of the phase's direction (sent while
+/// pushing, received while pulling) as they went over the wire; the rate is of all bytes, both ways, since the
+/// sync started, so that a person on a slow link sees what it carries.
 final class ProgressLine: Sendable {
     private let traffic: Traffic
     private let enabled: Bool
@@ -130,7 +132,10 @@ final class ProgressLine: Sendable {
         guard enabled, progress.total > 0, ContinuousClock.now - started >= .seconds(1) else { return }
         shown.store(true, ordering: .relaxed)
         let bytes = progress.phase == .push ? traffic.sent : traffic.received
-        let line = "\(progress.phase.rawValue): \(progress.done)/\(progress.total) record(s), \(Self.size(bytes))"
+        let seconds = Double((ContinuousClock.now - started).components.seconds)
+        let rate = Int(Double(traffic.sent + traffic.received) / max(seconds, 1))
+        let line = "\(progress.phase.rawValue): \(progress.done)/\(progress.total) record(s), \(Self.size(bytes)), "
+            + "\(Self.size(rate))/s"
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
 

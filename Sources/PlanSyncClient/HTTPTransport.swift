@@ -15,17 +15,25 @@ public struct HTTPTransport: SyncTransport {
     public let baseURL: String
     let token: String
     let client: HTTPClient
-    let timeout: TimeAmount
     /// Bytes sent and received so far, for a progress line.
     public let traffic = Traffic()
+    /// The throughput measured so far, from which each request's deadline is computed.
+    let meter: LinkMeter
 
     public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client
-        // A whole exchange may take several read timeouts on a slow link, as long as bytes keep coming.
-        self.timeout = timeout ?? max(.seconds(120), Self.readTimeout.amount * 4)
+        // A whole exchange may take several read timeouts on a slow link, as long as bytes keep coming; a large
+        // push gets more, in proportion to its body (`RequestDeadline`).
+        let floor = timeout ?? max(.seconds(120), Self.readTimeout.amount * 4)
+        meter = LinkMeter(RequestDeadline(floor: .nanoseconds(floor.nanoseconds)))
     }
+
+    /// How long requests may take, as measured of the link so far.
+    public var deadline: RequestDeadline { meter.current }
+
+    public var counted: Traffic? { traffic }
 
     /// One client for the process, never shut down: connections are reused across requests. A refused
     /// connection is retried until the connect timeout, so that timeout bounds how long a sync waits for a
@@ -41,7 +49,8 @@ public struct HTTPTransport: SyncTransport {
     public static let readTimeout = ReadTimeout(environment: ProcessInfo.processInfo.environment) ?? .standard
 
     public func session() async throws -> SessionInfo {
-        try await send(HTTPClientRequest(url: baseURL + "/v1/session"), as: SessionInfo.self)
+        try await send(
+            HTTPClientRequest(url: baseURL + "/v1/session"), deadline: meter.current.floor, as: SessionInfo.self)
     }
 
     public func push(_ push: PushRequest, history: HistoryPosition?) async throws -> PushResponse {
@@ -54,8 +63,10 @@ public struct HTTPTransport: SyncTransport {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Content-Encoding", value: "gzip")
         request.body = .bytes(body)
+        // The answer is small unless it carries a pull page: the body is what takes time on a slow link.
+        let deadline = meter.current.deadline(forBytes: body.readableBytes)
         return try await send(
-            request,
+            request, sent: body.readableBytes, deadline: deadline,
             decode: { body in
                 try body.withUnsafeReadableBytes { raw in
                     try RecordJSON.decodePushResponse(raw.bindMemory(to: UInt8.self))
@@ -68,19 +79,29 @@ public struct HTTPTransport: SyncTransport {
     {
         var request = HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)")
         if let history { request.headers.add(name: HistoryPosition.header, value: "\(history)") }
+        // A page is sized to take seconds (`AdaptiveSize`): the floor leaves it ample room.
         return try await send(
-            request,
+            request, deadline: meter.current.floor,
             decode: { body in
                 try body.withUnsafeReadableBytes { raw in try RecordJSON.decodePull(raw.bindMemory(to: UInt8.self)) }
             })
     }
 
-    private func send<T: Decodable>(_ request: HTTPClientRequest, as type: T.Type) async throws -> T {
-        try await send(request) { body in try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) }
+    private func send<T: Decodable>(
+        _ request: HTTPClientRequest, sent: Int = 0, deadline: Duration, as type: T.Type
+    ) async throws -> T {
+        try await send(request, sent: sent, deadline: deadline) { body in
+            try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+        }
     }
 
-    private func send<T>(_ request: HTTPClientRequest, decode: (ByteBuffer) throws -> T) async throws -> T {
+    /// Sends `request` (whose body is `sent` bytes) with `deadline` for the whole exchange.
+    private func send<T>(
+        _ request: HTTPClientRequest, sent: Int = 0, deadline: Duration, decode: (ByteBuffer) throws -> T
+    ) async throws -> T {
         var request = request
+        let timeout = TimeAmount(deadline)
+        let started = ContinuousClock.now
         // Checked here so that no error of the HTTP library, which quotes a bad header value, can show it.
         guard Self.isPlausible(token: token) else {
             throw SyncError(
@@ -105,9 +126,11 @@ public struct HTTPTransport: SyncTransport {
             let dropped = ["remoteConnectionClosed", "ioOnClosedChannel", "Connection reset", "connectionReset"].contains {
                 text.contains($0)
             }
-            throw SyncError(.unreachable, describe(error), neverSent: neverSent, dropped: dropped && !neverSent)
+            throw SyncError(
+                .unreachable, describe(error, deadline: timeout), neverSent: neverSent, dropped: dropped && !neverSent)
         }
         traffic.add(received: body.readableBytes)
+        meter.completed(bytes: sent + body.readableBytes, elapsed: ContinuousClock.now - started)
         guard response.status == .ok else {
             let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView))
             let detail = error.map { "\($0.error): \($0.detail)" }
@@ -123,7 +146,7 @@ public struct HTTPTransport: SyncTransport {
     }
 
     /// A transport failure in a few words: never the library's text, which may quote the request's headers.
-    private func describe(_ error: any Error) -> String {
+    private func describe(_ error: any Error, deadline timeout: TimeAmount) -> String {
         if let error = error as? HTTPClientError {
             if error == .readTimeout { return "\(baseURL) did not answer within \(Self.readTimeout)" }
             if error == .deadlineExceeded {

@@ -67,12 +67,20 @@ public struct SyncProgress: Sendable {
 ///
 /// Every step is safe to interrupt: a push batch leaves the outbox only after the server acknowledged it (a
 /// replayed batch changes nothing there), and each pulled page commits with its cursor. Running the sync
-/// again continues where it stopped.
+/// again continues where it stopped. Batches and pages start small and are sized from the requests of this
+/// sync to take about `requestTarget` each on the link at hand (`AdaptiveSize`); a dropped request is sent
+/// again smaller.
 public struct SyncSession: Sendable {
     public let replica: Replica
     public let transport: any SyncTransport
-    public var pushBatch = 500
+    /// The most records in one push batch (the server takes 2,000).
+    public var pushBatch = 2_000
+    /// The most records in one pull page (the server sends up to 5,000). Memory sets it lower: a page and the one
+    /// fetched ahead are held at once, and pages of 5,000 took a 100,000-record initial sync from 123 MiB to
+    /// 329 MiB of peak memory.
     public var pullPage = 1_000
+    /// How long one request should take: batches and pages are sized to it.
+    public var requestTarget: Duration = .seconds(10)
     /// Requests whose connection drops mid-transfer are tried again this many times before the sync gives up.
     public var retry = RetryPolicy()
     /// How many changed records to list in `SyncReport.changes` (0: none, and no list is kept).
@@ -110,44 +118,51 @@ public struct SyncSession: Sendable {
     /// ahead leaves it queued: re-stamped and sent again at once if the clock is right by now, else kept. The
     /// last batch asks for the first pull page with it (version 2); returns whether that page caught the
     /// replica up, so the sync needs no pull of its own.
+    ///
+    /// A batch whose connection drops is sent again as its first half (after the retry policy's delay): the
+    /// server committed all of it or none, so the replay is harmless, and a link that drops every few seconds
+    /// still carries a batch that fits between drops. The rest stays queued here, marked sent, for the next.
     private func push(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
         async throws -> Bool
     {
         var caughtUp = false
         let recovering = try await replica.isRecovering()
         let queued = try await replica.pendingCount()
-        var lastRevision: Int64 = 0
+        var size = AdaptiveSize.push(ceiling: pushBatch, target: requestTarget)
+        // Records read from the outbox and not yet acknowledged, oldest first; the next batch is a prefix.
+        var ahead: [PendingRecord] = []
+        var readThrough: Int64 = 0
+        // Records a push that got no answer carried: the server may hold them, so they stay marked sent.
+        var mayBeHeld: Set<String> = []
+        var drops = 0
         var restamped = false
         var waiting = 0
         while true {
-            let batch = try await replica.pending(limit: pushBatch, after: lastRevision)
-            guard let last = batch.last else { break }
+            if ahead.count < size.next {
+                let more = try await replica.pending(limit: size.next - ahead.count, after: readThrough)
+                ahead += more
+                readThrough = more.last?.revision ?? readThrough
+            }
+            guard !ahead.isEmpty else { break }
+            let batch = Array(ahead.prefix(size.next))
             let response: PushResponse
             // From here the server may hold these writes, so they cannot be discarded until it answers.
             try await replica.markSent(batch)
             do {
-                let history = try await replica.history()
-                let transport = self.transport
-                var request = try await pushRequest(for: batch, as: identity, recovering: recovering)
-                let speaksDeltas = try await replica.serverProtocol() >= 2
-                if batch.count < pushBatch, !recovering, speaksDeltas {
-                    request.pull = PushRequest.PullRequest(since: try await replica.cursor(), limit: pullPage)
-                }
-                do {
-                    response = try await retry.run(retried: &report.retries) { [request] in
-                        try await transport.push(request, history: history)
-                    }
-                } catch let error as SyncError where request.hasDeltas && error.isVersion1Refusal {
-                    // The server went back to a version that takes whole records only: send them whole.
-                    try await replica.setServerProtocol(1)
-                    request = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
-                    response = try await retry.run(retried: &report.retries) { [request] in
-                        try await transport.push(request, history: history)
-                    }
-                }
+                // The last batch (the outbox read to its end) brings the first pull page back with its answer.
+                let last = batch.count == ahead.count && ahead.count < size.next
+                response = try await send(batch, as: identity, recovering: recovering, withPage: last, size: &size)
+            } catch let error as SyncError where error.dropped && drops < retry.delays.count {
+                try await Task.sleep(for: retry.delays[drops])
+                drops += 1
+                report.retries += 1
+                size.failed(records: batch.count)
+                mayBeHeld.formUnion(batch.map(\.state.id))
+                continue
             } catch let error as SyncError where error.committedNothing {
-                // Refused whole, or never received: the server holds none of these writes.
-                try await replica.markUnsent(batch)
+                // Refused whole, or never received: the server holds none of these writes (unless an earlier
+                // push of them got no answer).
+                try await replica.markUnsent(batch.filter { !mayBeHeld.contains($0.state.id) })
                 guard error.body?.error == "clock_ahead" else { throw error }
                 guard let serverTime = error.body?.serverTime else { throw error }
                 let now = Replica.wallClock()
@@ -155,12 +170,14 @@ public struct SyncSession: Sendable {
                 if !restamped, report.clockSkew!.magnitude <= CausalBounds.maxDrift {
                     try await replica.restamp(serverTime: serverTime, now: now)
                     restamped = true
-                    lastRevision = 0
+                    ahead = []
+                    readThrough = 0
                     continue
                 }
                 report.clockRefused = true
                 return false
             }
+            drops = 0
             report.roundTrips += 1
             // Before the acknowledgement, so a crash in between replays the push (which holds or evicts again).
             try await replica.drop(response.evicted, reason: "the server refused it: it left this replica's scope")
@@ -168,15 +185,15 @@ public struct SyncSession: Sendable {
             report.held += response.held.count
             report.dropped += response.evicted.count
             try await replica.acknowledge(batch, except: Set(response.partial), history: response.history)
+            ahead.removeFirst(batch.count)
             if let page = response.page {
                 try await take(page, into: &report)
                 caughtUp = !page.more
             }
             waiting += response.partial.count
-            lastRevision = last.revision
             report.pushed += batch.count
             report.pushedChanged += response.changed
-            progress(SyncProgress(phase: .push, done: report.pushed, total: queued))
+            progress(SyncProgress(phase: .push, done: report.pushed, total: max(queued, report.pushed)))
         }
         report.waiting = waiting
         if recovering, waiting == 0 { try await replica.endRecovery() }
@@ -194,6 +211,34 @@ public struct SyncSession: Sendable {
         report.pulled += page.records.count
         report.dropped += page.evicted.count
         if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }
+    }
+
+    /// Sends one push of `batch`, once (with the request for the first pull page when `withPage`), and reports
+    /// how long it took and how large it was to `size`.
+    private func send(
+        _ batch: [PendingRecord], as identity: ReplicaIdentity, recovering: Bool, withPage: Bool,
+        size: inout AdaptiveSize
+    ) async throws -> PushResponse {
+        let history = try await replica.history()
+        var request = try await pushRequest(for: batch, as: identity, recovering: recovering)
+        if withPage, !recovering, try await replica.serverProtocol() >= 2 {
+            let limit = AdaptiveSize.pull(ceiling: pullPage, target: requestTarget).next
+            request.pull = PushRequest.PullRequest(since: try await replica.cursor(), limit: limit)
+        }
+        let sentBefore = transport.counted?.sent
+        let started = ContinuousClock.now
+        let response: PushResponse
+        do {
+            response = try await transport.push(request, history: history)
+        } catch let error as SyncError where request.hasDeltas && error.isVersion1Refusal {
+            // The server went back to a version that takes whole records only: send them whole.
+            try await replica.setServerProtocol(1)
+            let whole = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+            response = try await transport.push(whole, history: history)
+        }
+        let sent = sentBefore.flatMap { before in transport.counted.map { $0.sent - before } }
+        size.completed(records: batch.count, bytes: sent, elapsed: ContinuousClock.now - started)
+        return response
     }
 
     /// The push of `batch`: each record as its delta against what the server acknowledged, when the server
@@ -215,36 +260,54 @@ public struct SyncSession: Sendable {
     }
 
     /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and
-    /// compresses the next. Pages still commit one at a time, in order, each with its cursor.
+    /// compresses the next. Pages still commit one at a time, in order, each with its cursor. Each page is sized
+    /// from the ones before it; a fetch whose connection drops is tried again for half as many.
     private func pull(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
         async throws
     {
         var cursor = try await replica.cursor()
         let start = cursor
         let transport = self.transport
-        let limit = pullPage
+        var size = AdaptiveSize.pull(ceiling: pullPage, target: requestTarget)
         let history = try await replica.history()
         let retry = self.retry
-        // Each fetch counts its own retries; they are added to the report when its page is taken.
-        func fetch(after cursor: UInt64, history: HistoryPosition?) -> Task<(PullResponse, Int), any Error> {
+        // Each fetch counts its own retries and sizes its own attempts; both are taken with its page.
+        func fetch(after cursor: UInt64, history: HistoryPosition?, size: AdaptiveSize)
+            -> Task<(PullResponse, Int, AdaptiveSize), any Error>
+        {
             Task {
+                var size = size
                 var retried = 0
-                let page = try await retry.run(retried: &retried) {
-                    try await transport.pull(since: cursor, limit: limit, replica: identity.replica, history: history)
+                while true {
+                    let limit = size.next
+                    let started = ContinuousClock.now
+                    do {
+                        let page = try await transport.pull(
+                            since: cursor, limit: limit, replica: identity.replica, history: history)
+                        // The last page holds what was left, not what the size asked for: it measures nothing.
+                        if page.more { size.completed(records: limit, elapsed: ContinuousClock.now - started) }
+                        return (page, retried, size)
+                    } catch let error as SyncError where error.dropped && retried < retry.delays.count {
+                        try await Task.sleep(for: retry.delays[retried])
+                        retried += 1
+                        size.failed(records: limit)
+                    }
                 }
-                return (page, retried)
             }
         }
-        var next = fetch(after: cursor, history: history)
+        var next = fetch(after: cursor, history: history, size: size)
         defer { next.cancel() }
         while true {
-            let (page, retried) = try await next.value
+            let (page, retried, sized) = try await next.value
+            size = sized
             report.retries += retried
             report.roundTrips += 1
             // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
             let last = !page.more || page.cursor <= cursor
             if !last {
-                next = fetch(after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) })
+                next = fetch(
+                    after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) },
+                    size: size)
             }
             try await take(page, into: &report)
             cursor = page.cursor

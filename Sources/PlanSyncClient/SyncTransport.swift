@@ -8,6 +8,12 @@ public protocol SyncTransport: Sendable {
     /// The changes after `since`; those whose stored state `replica` pushed itself are skipped by the server
     /// (counted in the cursor, not sent).
     func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws -> PullResponse
+    /// The bytes this transport counts, so that a sync can size push batches by bytes; nil when it counts none.
+    var counted: Traffic? { get }
+}
+
+extension SyncTransport {
+    public var counted: Traffic? { nil }
 }
 
 /// Why a sync or a request to the server failed, in words a person can act on.
@@ -56,25 +62,12 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 
 /// How often one sync tries a request again when the link drops mid-transfer, and how long it waits first.
 /// Every request is safe to send twice (a push joins, a pull is read-only), so a retry changes nothing but the
-/// wait; a server that refuses, fails or never answers is not retried.
+/// wait; a server that refuses, fails or never answers is not retried. Each retry carries half the records of
+/// the request it replaces (`AdaptiveSize.failed`); the count starts again after a request that got through.
 public struct RetryPolicy: Sendable {
     public var delays: [Duration]
 
     public init(delays: [Duration] = [.milliseconds(500), .seconds(2), .seconds(5)]) {
         self.delays = delays
-    }
-
-    /// Runs `call`, again after each delay while it fails with a dropped connection; `retried` counts retries.
-    func run<T: Sendable>(retried: inout Int, _ call: () async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await call()
-            } catch let error as SyncError where error.dropped && attempt < delays.count {
-                try await Task.sleep(for: delays[attempt])
-                attempt += 1
-                retried += 1
-            }
-        }
     }
 }

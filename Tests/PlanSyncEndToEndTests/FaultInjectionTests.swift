@@ -18,6 +18,8 @@ final class FaultyTransport: SyncTransport {
         self.rng = Mutex(SeededGenerator(seed: seed))
     }
 
+    var counted: Traffic? { inner.traffic }
+
     func session() async throws -> SessionInfo { try await inner.session() }
 
     func push(_ request: PushRequest, history: HistoryPosition?) async throws -> PushResponse {

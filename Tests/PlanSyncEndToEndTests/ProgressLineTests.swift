@@ -33,6 +33,7 @@ struct ProgressLineTests {
         #expect(terminal.status == 0, "\(terminal)")
         #expect(terminal.stdout.contains("push: ") && terminal.stdout.contains("record(s), "), "\(terminal)")
         #expect(terminal.stdout.contains(" MB") || terminal.stdout.contains(" kB"), "\(terminal)")
+        #expect(terminal.stdout.contains("B/s"), "the line shows the link's rate: \(terminal)")
         #expect(terminal.stdout.contains("pushed "), "\(terminal)")
 
         let other = try cluster.replica("other")

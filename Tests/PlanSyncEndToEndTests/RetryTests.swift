@@ -17,6 +17,8 @@ final class DroppingTransport: SyncTransport {
         self.drops.withLock { $0 = drops }
     }
 
+    var counted: Traffic? { inner.traffic }
+
     func session() async throws -> SessionInfo { try await inner.session() }
 
     func push(_ request: PushRequest, history: HistoryPosition?) async throws -> PushResponse {
