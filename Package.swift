@@ -38,7 +38,9 @@ let package = Package(
         // The bundled plans, as structured data, and the function that turns them into records.
         .target(
             name: "PlanSyncContent",
-            dependencies: ["PlanSyncCore", "PlanSyncMaterials", "PlanSyncTranslation", "PlanSyncTranslations", "SwiftCSV"],
+            dependencies: [
+                "PlanSyncCore", "PlanSyncMaterials", "PlanSyncTranslation", "PlanSyncTranslations", "SwiftCSV",
+            ],
             resources: [.copy("Plans"), .copy("Materials")],
             swiftSettings: upcoming
         ),
@@ -172,7 +174,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PlanSyncReportsTests",
-            dependencies: ["PlanSyncCore", "PlanSyncReports", "PlanSyncMaterials", "PlanSyncContent", "PlanSyncTestSupport"],
+            dependencies: [
+                "PlanSyncCore", "PlanSyncReports", "PlanSyncMaterials", "PlanSyncContent", "PlanSyncTestSupport",
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(
@@ -190,7 +194,8 @@ let package = Package(
         .testTarget(
             name: "PlanSyncEndToEndTests",
             dependencies: [
-                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync", "plansync-server",
+                "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync",
+                "plansync-server",
                 "plansync-bench", "PlanSyncReports", "PlanSyncTranslation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -12,7 +12,8 @@ struct PlanSync: AsyncParsableCommand {
         discussion: "Every command that takes --replica also reads it from $PLANSYNC_REPLICA.",
         subcommands: [
             Init.self, Sync.self, List.self, Show.self, SetField.self, Add.self, Remove.self, Translate.self,
-            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self, Report.self, PlanCommand.self,
+            Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,
+            Report.self, PlanCommand.self,
             MaterialCommand.self, Discard.self, History.self,
         ])
 

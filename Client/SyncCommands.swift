@@ -28,7 +28,9 @@ struct Init: AsyncParsableCommand {
         _ = try Replica.create(at: path, serverURL: server, token: token, session: session)
         let principal = session.principal
         let scope = principal.office.map { " for office \($0)" } ?? principal.language.map { " for \($0)" } ?? ""
-        print("replica \(path) ready for \(server) as \(principal.name) (\(principal.role.rawValue)\(scope)); run 'plansync sync'")
+        print(
+            "replica \(path) ready for \(server) as \(principal.name) (\(principal.role.rawValue)\(scope)); run 'plansync sync'"
+        )
     }
 }
 
@@ -66,17 +68,20 @@ struct Sync: AsyncParsableCommand {
                 report.pushedChanged > 0 || report.held == 0 ? "\(report.pushedChanged) changed on the server" : nil,
                 report.held > 0 ? "\(report.held) edit(s) of approved reports held for the central team" : nil,
             ].compactMap { $0 }.joined(separator: ", ")
-            var line = "pushed \(report.pushed) record(s) (\(pushed)), "
+            var line =
+                "pushed \(report.pushed) record(s) (\(pushed)), "
                 + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
             if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
             if let recovered = report.recovered {
-                line += "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
+                line +=
+                    "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
             }
             if report.waiting > 0 {
                 line += "; \(report.waiting) record(s) wait for writes of other replicas the server lost"
             }
             if report.dropped > 0 {
-                line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
+                line +=
+                    "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
             }
             print(line)
             if let changes = report.changes { Self.printChanges(changes) }
@@ -134,7 +139,8 @@ final class ProgressLine: Sendable {
         let bytes = progress.phase == .push ? traffic.sent : traffic.received
         let seconds = Double((ContinuousClock.now - started).components.seconds)
         let rate = Int(Double(traffic.sent + traffic.received) / max(seconds, 1))
-        let line = "\(progress.phase.rawValue): \(progress.done)/\(progress.total) record(s), \(Self.size(bytes)), "
+        let line =
+            "\(progress.phase.rawValue): \(progress.done)/\(progress.total) record(s), \(Self.size(bytes)), "
             + "\(Self.size(rate))/s"
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }

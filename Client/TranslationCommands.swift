@@ -40,7 +40,8 @@ struct Translations: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Quality checks of every translation into a language; each finding names the record, field and check.",
+            abstract:
+                "Quality checks of every translation into a language; each finding names the record, field and check.",
             discussion: "Exits 0 whether or not there are findings; use --json to process them.")
 
         @OptionGroup var replica: ReplicaOptions
@@ -51,7 +52,8 @@ struct Translations: AsyncParsableCommand {
 
         func run() async throws {
             let replica = try replica.open()
-            let findings = QualityChecker.findings(in: try await replica.records(), language: lang, schema: replica.schema)
+            let findings = QualityChecker.findings(
+                in: try await replica.records(), language: lang, schema: replica.schema)
             if output.json { return try printJSON(findings) }
             for finding in findings {
                 print("\(finding.record) \(finding.field) [\(finding.check.rawValue)] \(finding.message)")

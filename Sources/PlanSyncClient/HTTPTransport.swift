@@ -123,9 +123,10 @@ public struct HTTPTransport: SyncTransport {
             let neverSent = ["connectionRefused", "Connection refused", "connectTimeout", "unreachable"].contains {
                 text.contains($0)
             }
-            let dropped = ["remoteConnectionClosed", "ioOnClosedChannel", "Connection reset", "connectionReset"].contains {
-                text.contains($0)
-            }
+            let dropped = ["remoteConnectionClosed", "ioOnClosedChannel", "Connection reset", "connectionReset"]
+                .contains {
+                    text.contains($0)
+                }
             throw SyncError(
                 .unreachable, describe(error, deadline: timeout), neverSent: neverSent, dropped: dropped && !neverSent)
         }
@@ -136,7 +137,8 @@ public struct HTTPTransport: SyncTransport {
             let detail = error.map { "\($0.error): \($0.detail)" }
             let message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
             throw SyncError(
-                response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message, body: error)
+                response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message,
+                body: error)
         }
         do {
             return try decode(body)

@@ -37,7 +37,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
     /// Whether a connection that was working broke mid-transfer (a dropped link): worth trying again at once.
     public let dropped: Bool
 
-    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil, neverSent: Bool = false, dropped: Bool = false) {
+    public init(_ kind: Kind, _ message: String, body: ErrorBody? = nil, neverSent: Bool = false, dropped: Bool = false)
+    {
         self.kind = kind
         self.message = message
         self.body = body

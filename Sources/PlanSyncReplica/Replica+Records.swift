@@ -118,7 +118,8 @@ extension Replica {
     // MARK: - Storage
 
     static func fetchState(_ id: String, in db: Database) throws -> RecordState? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id]).map(decode)
+        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id]).map(
+            decode)
     }
 
     static func store(_ state: RecordState, in db: Database, schema: Schema) throws {
@@ -186,7 +187,8 @@ struct LocalWrites {
         identity = try ReplicaIdentity(db)
         self.schema = schema
         self.now = now
-        clock = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
+        clock =
+            try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
         revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
     }
 

@@ -64,7 +64,9 @@ extension Replica {
     /// again since they were read, in which case the newer edit stays queued, or the server could believe only
     /// part of them (`partial`), which wait for the writes of others to come back. Records where the server's
     /// history stands (`history`) in the same transaction.
-    public func acknowledge(_ pushed: [PendingRecord], except partial: Set<String> = [], history: HistoryPosition? = nil)
+    public func acknowledge(
+        _ pushed: [PendingRecord], except partial: Set<String> = [], history: HistoryPosition? = nil
+    )
         async throws
     {
         try await pool.write { db in
@@ -121,7 +123,9 @@ extension Replica {
 
     /// Ends recovering mode once the server has believed every queued record whole.
     public func endRecovery() async throws {
-        try await pool.write { db in try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Meta.recovering.rawValue]) }
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [Meta.recovering.rawValue])
+        }
     }
 
     /// Moves the replica's position to the server's newer epoch and the highest sequence it has seen.
@@ -140,12 +144,17 @@ extension Replica {
     public func restamp(serverTime: UInt64, now: UInt64) async throws -> Int {
         try await pool.write { db in
             let identity = try ReplicaIdentity(db)
-            var clock = try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
+            var clock =
+                try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
+                ?? HybridLogicalClock(replica: identity.replica)
             let limit = max(serverTime, now) + CausalBounds.maxDrift
             if clock.isAhead(of: limit) { clock.rewind(to: max(serverTime, now)) }
             var revision = try Meta.get(.revision, in: db).flatMap(Int64.init) ?? 0
             let states = try String.fetchAll(
-                db, sql: "SELECT record.state FROM outbox JOIN record ON record.id = outbox.record_id ORDER BY outbox.revision")
+                db,
+                sql:
+                    "SELECT record.state FROM outbox JOIN record ON record.id = outbox.record_id ORDER BY outbox.revision"
+            )
             var count = 0
             for json in states {
                 let state = try Self.decode(json)
@@ -153,7 +162,8 @@ extension Replica {
                 guard restamped != state else { continue }
                 try Self.store(restamped, in: db, schema: self.schema)
                 revision += 1
-                try db.execute(sql: "UPDATE outbox SET revision = ? WHERE record_id = ?", arguments: [revision, state.id])
+                try db.execute(
+                    sql: "UPDATE outbox SET revision = ? WHERE record_id = ?", arguments: [revision, state.id])
                 count += 1
             }
             try Meta.setJSON(.clock, clock, in: db)
@@ -199,7 +209,9 @@ extension Replica {
                     noted.note(joined, was: local)
                 } else {
                     // A record new here is stored as it came: nothing to join, nothing to encode again.
-                    let json = delta == nil ? page.receivedJSON?[index] ?? RecordJSON.string(incoming) : RecordJSON.string(incoming)
+                    let json =
+                        delta == nil
+                        ? page.receivedJSON?[index] ?? RecordJSON.string(incoming) : RecordJSON.string(incoming)
                     try Self.store(incoming, json: json, in: db, schema: self.schema)
                     noted.note(incoming, was: nil)
                 }

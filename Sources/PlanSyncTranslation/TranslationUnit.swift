@@ -27,7 +27,9 @@ public struct TranslationUnit: Sendable, Hashable {
 
     /// Every unit of the live records, sorted by record id then schema field order; only one plan's when
     /// `plan` is given.
-    public static func all(in records: [RecordState], plan: String? = nil, schema: Schema = .planSync) -> [TranslationUnit] {
+    public static func all(in records: [RecordState], plan: String? = nil, schema: Schema = .planSync)
+        -> [TranslationUnit]
+    {
         records.sorted { $0.id < $1.id }.flatMap { record -> [TranslationUnit] in
             guard plan == nil || RecordID.plan(of: record.id) == plan else { return [] }
             return record.translationUnitFields(schema: schema).map { TranslationUnit(record: record, field: $0) }

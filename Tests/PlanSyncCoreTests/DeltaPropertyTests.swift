@@ -79,7 +79,9 @@ struct DeltaPropertyTests {
                 server: sim.serverID)
             for (id, base) in outbox[index].sorted(by: { $0.key < $1.key }) {
                 let current = replica.records[id]!
-                let delta = version1.contains(index) || sent[index].contains(id) ? nil : RecordDelta(current, since: base ?? nil)
+                let delta =
+                    version1.contains(index) || sent[index].contains(id)
+                    ? nil : RecordDelta(current, since: base ?? nil)
                 let stored = server[id]
                 let lookup: (String) -> RecordState? = { [server] in server[$0]?.state }
                 let step = try plan.step(
@@ -113,7 +115,8 @@ struct DeltaPropertyTests {
             switch decision {
             case .unchanged: []
             case .evict: [nil]
-            case .store(let state, let origin): [state, origin.map { RecordState(id: $0.rawValue, collection: "origin") }]
+            case .store(let state, let origin):
+                [state, origin.map { RecordState(id: $0.rawValue, collection: "origin") }]
             case .hold(let held): [nil, held]
             }
         }
@@ -148,7 +151,9 @@ struct DeltaPropertyTests {
 
         /// Joins a page as `Replica.apply` does, into the records and into the bases of queued ones, and checks
         /// each delta's join against the join of the server's whole record.
-        mutating func apply(_ page: (records: [(state: RecordState, delta: RecordDelta?)], cursor: UInt64), on index: Int) {
+        mutating func apply(
+            _ page: (records: [(state: RecordState, delta: RecordDelta?)], cursor: UInt64), on index: Int
+        ) {
             for (state, delta) in page.records {
                 let id = state.id
                 func join(_ local: RecordState?) -> RecordState {

@@ -77,7 +77,8 @@ struct RecordJSONTests {
     }
 
     @Test func escapesAreDecodedAsJSONSaysAndBadInputIsRefused() throws {
-        let escaped = #"{"id":"a\/b","collection":"activity","context":{"r":1},"future":[1,{"x":null}],"fields":{"comment":[{"r":"r","n":1,"t":5,"l":0,"v":"\u00e9\ud83d\ude42\"\\\n"}]}}"#
+        let escaped =
+            #"{"id":"a\/b","collection":"activity","context":{"r":1},"future":[1,{"x":null}],"fields":{"comment":[{"r":"r","n":1,"t":5,"l":0,"v":"\u00e9\ud83d\ude42\"\\\n"}]}}"#
         let state = try RecordJSON.decode(escaped)
         #expect(state.id == "a/b")
         #expect(state.fields["comment"]?.first?.value == "é🙂\"\\\n")
@@ -85,7 +86,8 @@ struct RecordJSONTests {
             "", "{", #"{"id":"a","collection":"c"}"#, #"{"id":"a","collection":"c","context":{"r":-1}}"#,
             #"{"id":"a","collection":"c","context":{}} x"#, #"{"id":"a\ud800","collection":"c","context":{}}"#,
             #"{"id":"a","collection":"c","context":{},"fields":{"f":[{"r":"r","n":0,"t":1,"l":0,"v":""}]}}"#,
-            #"{"id":"a","collection":"c","context":{"r":1.5}}"#, "{\"id\":\"a\nb\",\"collection\":\"c\",\"context\":{}}",
+            #"{"id":"a","collection":"c","context":{"r":1.5}}"#,
+            "{\"id\":\"a\nb\",\"collection\":\"c\",\"context\":{}}",
             #"{"id":"a","collection":"c","context":{},"translations":{"fr":{"t":[{"r":"r","n":1,"t":1,"l":0,"v":"x","status":"done","source":"s"}]}}}"#,
         ] {
             #expect(throws: RecordJSONError.self, "\(bad)") { try RecordJSON.decode(bad) }

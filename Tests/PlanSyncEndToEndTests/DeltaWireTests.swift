@@ -61,7 +61,9 @@ struct DeltaWireTests {
         #expect(push.stores[Self.id] == [.field("comment")])
         let sent = try #require(push.records.first)
         #expect(sent.translations.isEmpty && Set(sent.fields.keys) == ["comment"])
-        let wholeBytes = RecordJSON.encode(PushRequest(replica: push.replica, records: [try #require(try await amman.record(Self.id))])).count
+        let wholeBytes = RecordJSON.encode(
+            PushRequest(replica: push.replica, records: [try #require(try await amman.record(Self.id))])
+        ).count
         #expect(RecordJSON.encode(push).count * 4 < wholeBytes, "the delta is a fraction of the whole record")
 
         let (pulled, down) = try await sync(dakar)
@@ -69,7 +71,8 @@ struct DeltaWireTests {
         let page = try #require(down.pages.withLock { $0.first(where: { !$0.records.isEmpty }) })
         #expect(page.stores[Self.id] == [.field("comment")], "dakar gets only the changed field")
         #expect(page.records.first?.translations.isEmpty == true)
-        #expect(try await dakar.record(Self.id)?.fields["comment"]?.map(\.value) == ["Amman: the workshop moved to March."])
+        #expect(
+            try await dakar.record(Self.id)?.fields["comment"]?.map(\.value) == ["Amman: the workshop moved to March."])
         #expect(try await amman.dump() == (try await dakar.dump()))
     }
 
@@ -87,7 +90,10 @@ struct DeltaWireTests {
         #expect(up.pushes.withLock { $0.first?.stores["iasc-protection-policy/B.1/2"] }?.contains(.lifecycle) == true)
         _ = try await sync(amman)
         for replica in [amman, dakar] {
-            #expect(Set(try await replica.record(Self.id)?.fields["comment"]?.map(\.value) ?? []) == ["from amman", "from dakar"])
+            #expect(
+                Set(try await replica.record(Self.id)?.fields["comment"]?.map(\.value) ?? []) == [
+                    "from amman", "from dakar",
+                ])
             #expect(try await replica.record("iasc-protection-policy/B.1/2")?.isDeleted == true)
         }
         #expect(try await amman.dump() == (try await dakar.dump()))
@@ -115,7 +121,9 @@ struct DeltaWireTests {
 
         let state = try #require(try await amman.record(Self.id))
         let delta = RecordDelta(state, stores: [.field("comment")])
-        let body = Data(RecordJSON.encode(PushRequest(replica: ReplicaID("old-1"), records: [delta.state], stores: [Self.id: delta.stores])))
+        let body = Data(
+            RecordJSON.encode(
+                PushRequest(replica: ReplicaID("old-1"), records: [delta.state], stores: [Self.id: delta.stores])))
         let (refused, detail) = try await raw.send(.POST, "/v1/push", token: token, body: body)
         #expect(refused == 400 && detail.contains("PlanSync-Protocol: 2"))
         let (future, upgrade) = try await raw.send(
@@ -132,7 +140,10 @@ struct DeltaWireTests {
         let state = try #require(try await amman.record(Self.id))
         let before = try await raw.latest(token: try cluster.server.token(name: "reader", role: "admin"))
 
-        func forged(_ who: String, role: String, office: String? = nil, stores: [String], edit: (inout RecordState, ReplicaID) -> Void)
+        func forged(
+            _ who: String, role: String, office: String? = nil, stores: [String],
+            edit: (inout RecordState, ReplicaID) -> Void
+        )
             async throws -> (Int, String)
         {
             let token = try cluster.server.token(name: who, role: role, office: office)
@@ -143,19 +154,29 @@ struct DeltaWireTests {
             json.removeLast()
             json += ",\"stores\":[\(stores.map { "\"\($0)\"" }.joined(separator: ","))]}"
             let body = Data("{\"replica\":\"\(replica)\",\"changes\":[\(json)]}".utf8)
-            return try await raw.send(.POST, "/v1/push", token: token, body: body, headers: [(ProtocolVersion.header, "2")])
+            return try await raw.send(
+                .POST, "/v1/push", token: token, body: body, headers: [(ProtocolVersion.header, "2")])
         }
         func write(_ field: String, _ value: String) -> (inout RecordState, ReplicaID) -> Void {
             { record, replica in
                 let dot = record.context.advance(replica)
-                record.fields = [field: [FieldCandidate(dot: dot, time: HybridTimestamp(wall: UInt64(Date().timeIntervalSince1970 * 1000), logical: 0, replica: replica), value: value)]]
+                record.fields = [
+                    field: [
+                        FieldCandidate(
+                            dot: dot,
+                            time: HybridTimestamp(
+                                wall: UInt64(Date().timeIntervalSince1970 * 1000), logical: 0, replica: replica),
+                            value: value)
+                    ]
+                ]
                 record.translations = [:]
                 record.tombstones = []
             }
         }
         let viewer = try await forged("viewer", role: "viewer", stores: ["fields.comment"], edit: write("comment", "x"))
         #expect(viewer.0 == 403, "\(viewer)")
-        let office = try await forged("office", role: "office", office: "AFG", stores: ["fields.title"], edit: write("title", "renamed"))
+        let office = try await forged(
+            "office", role: "office", office: "AFG", stores: ["fields.title"], edit: write("title", "renamed"))
         #expect(office.0 == 403, "\(office)")
         // An empty store from a viewer: "every element I had seen is gone".
         let erase = try await forged("eraser", role: "viewer", stores: ["fields.title"]) { record, _ in
@@ -170,7 +191,8 @@ struct DeltaWireTests {
             record.tombstones = []
         }
         #expect(unknown.0 == 400 && unknown.1.contains("no_such_field"), "\(unknown)")
-        let unnamed = try await forged("sloppy", role: "admin", stores: ["fields.comment"], edit: write("status", "delayed"))
+        let unnamed = try await forged(
+            "sloppy", role: "admin", stores: ["fields.comment"], edit: write("status", "delayed"))
         #expect(unnamed.0 == 400 && unnamed.1.contains("does not name"), "\(unnamed)")
         #expect(try await raw.latest(token: try cluster.server.token(name: "reader2", role: "admin")) == before)
         #expect(try await amman.record(Self.id) == state)

@@ -76,7 +76,8 @@ struct FaultInjectionTests {
             for index in replicas.indices.shuffled(using: &rng) {
                 let identity = try await replicas[index].identity()
                 let transport = FaultyTransport(
-                    HTTPTransport(baseURL: identity.serverURL, token: identity.token), seed: seed &* 7 &+ UInt64(index + round))
+                    HTTPTransport(baseURL: identity.serverURL, token: identity.token),
+                    seed: seed &* 7 &+ UInt64(index + round))
                 var session = SyncSession(replica: replicas[index], transport: transport)
                 session.pushBatch = 2
                 session.pullPage = 5
@@ -96,8 +97,11 @@ struct FaultInjectionTests {
         }
         #expect(failures > 0, "no fault was injected")
         for replica in replicas {
-            _ = try await SyncSession(replica: replica, transport: HTTPTransport(
-                baseURL: try await replica.identity().serverURL, token: try await replica.identity().token)).run()
+            _ = try await SyncSession(
+                replica: replica,
+                transport: HTTPTransport(
+                    baseURL: try await replica.identity().serverURL, token: try await replica.identity().token)
+            ).run()
         }
 
         var dumps: [String] = []
@@ -164,8 +168,12 @@ extension FaultInjectionTests {
 
         let fresh = cluster.directory.file("fresh.sqlite")
         try expectSuccess(
-            run("plansync", ["init", "--replica", fresh, "--server", restarted.url, "--token",
-                try restarted.token(name: "fresh", role: "viewer")]))
+            run(
+                "plansync",
+                [
+                    "init", "--replica", fresh, "--server", restarted.url, "--token",
+                    try restarted.token(name: "fresh", role: "viewer"),
+                ]))
         try cluster.sync(fresh)
         #expect(try cluster.dump(fresh) == cluster.dump(path))
         let records = try await Replica.open(at: fresh).records()

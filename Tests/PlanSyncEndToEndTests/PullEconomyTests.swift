@@ -12,7 +12,8 @@ struct PullEconomyTests {
 
     func session(_ replica: Replica) async throws -> SyncSession {
         let identity = try await replica.identity()
-        var session = SyncSession(replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
+        var session = SyncSession(
+            replica: replica, transport: HTTPTransport(baseURL: identity.serverURL, token: identity.token))
         session.pullPage = 2
         return session
     }

@@ -40,7 +40,8 @@ struct ReadmeTests {
         #expect(Date().timeIntervalSince(started) < 60, "the background job kept the run alive")
         let failure = try #require(outcome.failure)
         #expect(failure.contains("plansync no-such-command"))
-        let printed = (failure.components(separatedBy: "--- it printed:").last ?? "")
+        let printed =
+            (failure.components(separatedBy: "--- it printed:").last ?? "")
             .components(separatedBy: "--- the last lines before it:").first ?? ""
         let before = failure.components(separatedBy: "--- the last lines before it:").last ?? ""
         #expect(before.contains("first block"), "\(failure)")

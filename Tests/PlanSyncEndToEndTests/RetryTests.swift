@@ -53,7 +53,8 @@ struct RetryTests {
         try await replica.edit(id, .set(field: "comment", value: "sent over a line that drops"))
         let identity = try await replica.identity()
         var session = SyncSession(
-            replica: replica, transport: DroppingTransport(HTTPTransport(baseURL: identity.serverURL, token: identity.token), drops: 3))
+            replica: replica,
+            transport: DroppingTransport(HTTPTransport(baseURL: identity.serverURL, token: identity.token), drops: 3))
         session.retry = RetryPolicy(delays: [.milliseconds(10), .milliseconds(10), .milliseconds(10)])
         let report = try await session.run()
         #expect(report.retries == 3)
@@ -65,7 +66,8 @@ struct RetryTests {
         // More drops than retries: the sync gives up with the dropped connection, and nothing is lost.
         try await replica.edit(id, .set(field: "comment", value: "second"))
         session = SyncSession(
-            replica: replica, transport: DroppingTransport(HTTPTransport(baseURL: identity.serverURL, token: identity.token), drops: 10))
+            replica: replica,
+            transport: DroppingTransport(HTTPTransport(baseURL: identity.serverURL, token: identity.token), drops: 10))
         session.retry = RetryPolicy(delays: [.milliseconds(10)])
         await #expect(throws: SyncError.self) { _ = try await session.run() }
         #expect(try await replica.pendingCount() == 1)

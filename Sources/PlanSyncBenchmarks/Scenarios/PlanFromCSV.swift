@@ -29,12 +29,16 @@ enum PlanFromCSV {
             return document.newRecords.count
         }
         log.step("plan from CSV: pushing \(rows) records")
-        let (pushed, pushSeconds) = try await timed { try await SyncSession(replica: central, transport: transport).run() }
+        let (pushed, pushSeconds) = try await timed {
+            try await SyncSession(replica: central, transport: transport).run()
+        }
         log.step("plan from CSV: a new replica pulls them")
         let laptop = try Replica.create(
             at: workspace.file("csv-laptop.sqlite"), serverURL: server.url, token: token,
             session: try await transport.session())
-        let (pulled, pullSeconds) = try await timed { try await SyncSession(replica: laptop, transport: transport).run() }
+        let (pulled, pullSeconds) = try await timed {
+            try await SyncSession(replica: laptop, transport: transport).run()
+        }
         guard pushed.pushed >= rows, pulled.pulled >= rows else {
             throw BenchmarkError("plan from CSV: \(pushed.pushed) pushed and \(pulled.pulled) pulled of \(rows)")
         }

@@ -49,7 +49,8 @@ public struct PushPlan: Sendable {
         if let governing = Approval.id(governing: report, schema: schema),
             Approval.refusal(of: report, approval: try lookup(governing), by: principal) != nil
         {
-            return PushStep(decision: .hold(try held(stored: stored, joined: joined, incoming: claimed)), partial: partial)
+            return PushStep(
+                decision: .hold(try held(stored: stored, joined: joined, incoming: claimed)), partial: partial)
         }
         // Marked as the pusher's own when the join is exactly what it holds, so its pulls skip it. For a delta
         // that is when the join adds nothing to the filled state: its context then covers every write stored, so
@@ -91,4 +92,3 @@ public enum PushDecision: Sendable {
     /// and send the stored record to the pusher again, so it returns to the approved state.
     case hold(RecordState)
 }
-

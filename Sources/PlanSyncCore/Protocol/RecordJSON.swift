@@ -31,7 +31,8 @@ public enum RecordJSON {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(RecordJSONError) -> RecordState {
-        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(RecordJSONError) in try decode(buffer) } }.get()
+        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(RecordJSONError) in try decode(buffer) } }
+            .get()
     }
 
     // MARK: - Stores, for storage by field
@@ -163,7 +164,9 @@ public enum RecordJSON {
                     default: try reader.skip()
                     }
                 }
-                guard let since, let limit, limit > 0 else { throw reader.fail("pull: needs 'since' and a 'limit' over 0") }
+                guard let since, let limit, limit > 0 else {
+                    throw reader.fail("pull: needs 'since' and a 'limit' over 0")
+                }
                 pull = PushRequest.PullRequest(since: since, limit: Int(clamping: limit))
             case "records", "changes":
                 guard records == nil else { throw reader.fail("push: both 'records' and 'changes'") }
@@ -263,7 +266,8 @@ extension JSONReader {
                     let record = try reader.record(stores: &carried)
                     if let carried { stores[record.id] = carried }
                     received.append(
-                        String(decoding: UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.index]), as: UTF8.self))
+                        String(
+                            decoding: UnsafeBufferPointer(rebasing: reader.bytes[start..<reader.index]), as: UTF8.self))
                     return record
                 }
             case "cursor": cursor = try reader.unsigned()
@@ -340,9 +344,12 @@ struct JSONWriter {
 
     mutating func number(_ value: UInt64) {
         if value == 0 { return bytes.append(UInt8(ascii: "0")) }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var rest = value
         withUnsafeMutableBytes(of: &digits) { buffer in
@@ -639,7 +646,8 @@ struct JSONReader {
                     var scalar = try hex4()
                     if (0xD800..<0xDC00).contains(scalar) {
                         // A high surrogate: its low half must follow as another \u escape.
-                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
                         else { throw fail("unpaired surrogate") }
                         index += 2
                         let low = try hex4()
@@ -764,7 +772,9 @@ struct JSONReader {
                 try reader.object { reader, language throws(RecordJSONError) in
                     var byField: [String: [TranslationCandidate]] = [:]
                     try reader.object { reader, name throws(RecordJSONError) in
-                        byField[name] = try reader.array { reader throws(RecordJSONError) in try reader.translationCandidate() }
+                        byField[name] = try reader.array { reader throws(RecordJSONError) in
+                            try reader.translationCandidate()
+                        }
                     }
                     translations[language] = byField
                 }
@@ -808,7 +818,9 @@ struct JSONReader {
             default: try other(&reader, key)
             }
         }
-        guard let replica, let counter, let wall, let logical else { throw fail("an entry needs 'r', 'n', 't' and 'l'") }
+        guard let replica, let counter, let wall, let logical else {
+            throw fail("an entry needs 'r', 'n', 't' and 'l'")
+        }
         guard counter > 0 else { throw fail("counter must be ≥ 1") }
         guard let logical32 = UInt32(exactly: logical) else { throw fail("logical counter out of range") }
         let id = ReplicaID(replica)
@@ -857,7 +869,9 @@ struct JSONReader {
             case "v": text = try reader.string()
             case "status":
                 let raw = try reader.string()
-                guard let parsed = TranslationStatus(rawValue: raw) else { throw reader.fail("unknown status '\(raw)'") }
+                guard let parsed = TranslationStatus(rawValue: raw) else {
+                    throw reader.fail("unknown status '\(raw)'")
+                }
                 status = parsed
             case "source": source = try reader.string()
             case "resolved": resolution = try reader.resolution()

@@ -21,7 +21,9 @@ public struct RecordDelta: Hashable, Sendable {
             case .field(let name):
                 part.fields[name] = state.fields[name]
             case .translation(let field, let language):
-                if let entries = state.translations[language]?[field] { part.translations[language, default: [:]][field] = entries }
+                if let entries = state.translations[language]?[field] {
+                    part.translations[language, default: [:]][field] = entries
+                }
             case .lifecycle:
                 part.tombstones = state.tombstones
             }
@@ -94,7 +96,8 @@ extension WriteTarget: Codable {
     public init(from decoder: any Decoder) throws {
         let name = try decoder.singleValueContainer().decode(String.self)
         guard let target = WriteTarget(storeName: name) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no store '\(name)'"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "no store '\(name)'"))
         }
         self = target
     }

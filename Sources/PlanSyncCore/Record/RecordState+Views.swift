@@ -81,7 +81,8 @@ extension RecordState {
         translations.keys.sorted().flatMap { language in
             translations[language, default: [:]].sorted { $0.key < $1.key }.compactMap { field, entries in
                 // One entry is never a conflict; only then is the view (staleness, candidates) worth building.
-                entries.count > 1 && (translation(of: field, language: language, schema: schema)?.candidates.count ?? 0) > 1
+                entries.count > 1
+                    && (translation(of: field, language: language, schema: schema)?.candidates.count ?? 0) > 1
                     ? (language, field) : nil
             }
         }

@@ -293,7 +293,8 @@ public struct SyncServer: Sendable {
             <body>
             <h1>PlanSync sync server</h1>
             <p>This is a PlanSync sync server,
-            protocol versions \(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound). Replicas reach it with
+            protocol versions \(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound).
+            Replicas reach it with
             <code>plansync init --server URL</code> and <code>plansync sync</code>; there is nothing to browse here.</p>
             <p><a href="/health">/health</a> says whether it is up. The protocol is described in
             <code>docs/PROTOCOL.md</code> in PlanSync's source.</p>

@@ -29,7 +29,8 @@ public final class SQLiteSyncStore: SyncStore {
             let existing = try Self.meta("server_id", in: db).map(ReplicaID.init)
             let server = existing ?? ReplicaID.random()
             if existing == nil {
-                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
+                try db.execute(
+                    sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
             }
             // Which bundled ids the folder never held, read cheaply; the records and their translations are
             // built only when some are missing (a new folder, or content new in this version).
@@ -45,7 +46,8 @@ public final class SQLiteSyncStore: SyncStore {
             ).filter { missingIDs.contains($0.id) }
             for record in missing { try Self.store(record, previous: nil, schema: schema, in: db) }
             if existing == nil {
-                logger?.info("seeded a new data folder", metadata: ["records": "\(missing.count)", "path": "\(directory)"])
+                logger?.info(
+                    "seeded a new data folder", metadata: ["records": "\(missing.count)", "path": "\(directory)"])
             } else if !missing.isEmpty {
                 logger?.info("added bundled content new in this version", metadata: ["records": "\(missing.count)"])
             }
@@ -244,7 +246,9 @@ public final class SQLiteSyncStore: SyncStore {
                         last = try Self.store(held, previous: nil, schema: schema, in: db)
                     }
                     // A new sequence for the approved report, whole, so the pusher's next pull restores it.
-                    if let stored { last = try Self.store(stored, previous: stored, whole: true, schema: schema, in: db) }
+                    if let stored {
+                        last = try Self.store(stored, previous: stored, whole: true, schema: schema, in: db)
+                    }
                     response.held.append(incoming.id)
                 }
             }
@@ -275,7 +279,8 @@ public final class SQLiteSyncStore: SyncStore {
             let evictions =
                 try evictionsOf.map { office in
                     try Row.fetchAll(
-                        db, sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
+                        db,
+                        sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
                         arguments: [since, office, limit + 1]
                     ).map { (seq: $0["seq"] as Int64, id: $0["record_id"] as String) }
                 } ?? []
@@ -338,7 +343,8 @@ public final class SQLiteSyncStore: SyncStore {
                 FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
                 """,
             arguments: [replica?.rawValue, since] + scopeArguments + [limit + 1])
-        let changes = (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
+        let changes =
+            (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
             + evictions.map { (seq: $0.seq, state: nil, evicted: $0.id) })
             .sorted { $0.seq < $1.seq }
         var page = FeedPage()
@@ -409,10 +415,13 @@ public final class SQLiteSyncStore: SyncStore {
             sql: "SELECT collection, context, coalesce(origin = ?, 0) AS own FROM record WHERE id = ?")
         let whole = try db.cachedStatement(
             sql: "SELECT state FROM record WHERE id = ? AND NOT coalesce(origin = ?, 0)")
-        let changed = try db.cachedStatement(sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
+        let changed = try db.cachedStatement(
+            sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
         for id in taken {
             if wholeIDs.contains(id) {
-                if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) { page.records.append(state) }
+                if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) {
+                    page.records.append(state)
+                }
                 continue
             }
             guard let row = try Row.fetchOne(record, arguments: [replica?.rawValue, id]), !(row["own"] as Bool) else {
@@ -430,7 +439,9 @@ public final class SQLiteSyncStore: SyncStore {
                     continue
                 }
             }
-            if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) { page.records.append(state) }
+            if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) {
+                page.records.append(state)
+            }
         }
         return page
     }
@@ -551,7 +562,8 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Stores a record with the next sequence, and returns it, noting in the feed of stores which of its stores
     /// changed. A record new here, moved to another office, sent `whole` or changed in no store goes whole to
-    /// every puller behind it. When an office-scoped record changes office, the office it left gets an eviction at the same sequence.
+    /// every puller behind it. When an office-scoped record changes office, the office it left gets an eviction
+    /// at the same sequence.
     @discardableResult
     private static func store(
         _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, whole: Bool = false, schema: Schema,

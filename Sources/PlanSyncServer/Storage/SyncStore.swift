@@ -25,7 +25,8 @@ public protocol SyncStore: Sendable {
     /// `plan` may throw to refuse the whole batch — nothing is stored then.
     func push(
         _ records: [RecordState],
-        plan: @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ lookup: (String) throws -> RecordState?)
+        plan:
+            @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ lookup: (String) throws -> RecordState?)
             throws -> PushStep
     ) async throws -> PushResponse
 
