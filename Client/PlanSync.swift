@@ -10,6 +10,7 @@ struct PlanSync: AsyncParsableCommand {
         commandName: "plansync",
         abstract: "Work on PlanSync plans offline, in a local replica, and sync with the server.",
         discussion: "Every command that takes --replica also reads it from $PLANSYNC_REPLICA.",
+        version: PlanSyncVersion.client,
         subcommands: [
             Init.self, Sync.self, List.self, Show.self, SetField.self, Add.self, Remove.self, Translate.self,
             Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,

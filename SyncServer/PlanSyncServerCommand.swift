@@ -9,6 +9,7 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plansync-server",
         abstract: "The PlanSync sync server: stores every replica's changes and serves them to the others.",
+        version: PlanSyncVersion.server,
         subcommands: [Serve.self, Token.self, Backup.self, Restore.self])
 }
 

@@ -60,4 +60,14 @@ struct CommandHelpTests {
         #expect(missing.stderr.hasPrefix("plansync: "), "\(missing)")
         #expect(missing.stderr.split(separator: "\n").count == 1, "\(missing)")
     }
+
+    /// `--version` names the version and the protocol versions the binary speaks, and exits 0.
+    @Test func bothBinariesSayTheirVersion() throws {
+        let client = try run("plansync", ["--version"])
+        #expect(
+            client.status == 0 && client.stdout.hasPrefix("plansync 0.") && client.stdout.contains("protocol 2"),
+            "\(client)")
+        let server = try run("plansync-server", ["--version"])
+        #expect(server.status == 0 && server.stdout.contains("protocol versions 1 to 2"), "\(server)")
+    }
 }

@@ -131,6 +131,36 @@ struct DeltaWireTests {
         #expect(future == 400 && upgrade.contains("unsupported_protocol") && upgrade.contains("upgrade the server"))
     }
 
+    /// The page a push asks for is read in the pusher's scope, like a pull: an office never gets another
+    /// office's report through it, whatever cursor it names, and a viewer's push with a page stores nothing.
+    @Test func thePageAPushBringsIsInThePushersScope() async throws {
+        let cluster = try Cluster()
+        let syria = try cluster.replica("damascus", role: "office", office: "SYR")
+        try cluster.sync(syria)
+        try expectSuccess(
+            cluster.plansync(
+                syria, "report", "add", "--activity", ReportTests.activity, "--office", "SYR", "--period", "2017-Q1",
+                "--status", "on-track", "--text", "Syria only"))
+        try cluster.sync(syria)
+        let token = try cluster.server.token(name: "kabul", role: "office", office: "AFG")
+        let raw = RawHTTP(base: cluster.server.url)
+        let body = Data(#"{"replica":"kabul-1","records":[],"pull":{"since":0,"limit":5000}}"#.utf8)
+        let (status, answer) = try await raw.send(
+            .POST, "/v1/push", token: token, body: body, headers: [(ProtocolVersion.header, "2")])
+        #expect(status == 200, "\(answer)")
+        #expect(answer.contains("\"page\":{\"records\":["), "\(answer.prefix(300))")
+        #expect(!answer.contains("Syria only") && !answer.contains("/report/SYR/"), "another office's report came")
+        #expect(answer.contains(ReportTests.activity), "the shared plan comes")
+
+        let viewer = try cluster.server.token(name: "reader", role: "viewer")
+        let before = try await raw.latest(token: viewer)
+        let forged = Data(#"{"replica":"reader-1","records":[],"pull":{"since":0,"limit":0}}"#.utf8)
+        let (refused, _) = try await raw.send(
+            .POST, "/v1/push", token: viewer, body: forged, headers: [(ProtocolVersion.header, "2")])
+        #expect(refused == 400, "a page of no records is refused")
+        #expect(try await raw.latest(token: viewer) == before)
+    }
+
     /// What a delta from the weakest tokens, or a malformed one, gets: refused whole, nothing stored.
     @Test func deltasAreVerifiedLikeWholeRecords() async throws {
         let cluster = try Cluster()

@@ -1,3 +1,19 @@
+/// PlanSync's own version, printed by `--version` with the protocol versions each binary speaks.
+public enum PlanSyncVersion {
+    public static let current = "0.12.0"
+
+    /// The `plansync --version` line.
+    public static var client: String {
+        "plansync \(current) (sync protocol \(ProtocolVersion.current); whole records with a version-1 server)"
+    }
+
+    /// The `plansync-server --version` line.
+    public static var server: String {
+        let supported = ProtocolVersion.supported
+        return "plansync-server \(current) (sync protocol versions \(supported.lowerBound) to \(supported.upperBound))"
+    }
+}
+
 /// The versions of the HTTP protocol in `docs/PROTOCOL.md`. Version 1 moves whole records; version 2 adds
 /// deltas (pushes in `changes`, pulled records with `stores`). A server speaks both, so replicas upgrade months
 /// apart; a replica sends deltas only to a server that said it speaks version 2.
