@@ -230,7 +230,7 @@ public struct SyncSession: Sendable {
         let response: PushResponse
         do {
             response = try await transport.push(request, history: history)
-        } catch let error as SyncError where request.hasDeltas && error.isVersion1Refusal {
+        } catch let error as SyncError where request.version >= 2 && error.isVersion1Refusal {
             // The server went back to a version that takes whole records only: send them whole.
             try await replica.setServerProtocol(1)
             let whole = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
@@ -256,7 +256,7 @@ public struct SyncSession: Sendable {
             stores[pending.state.id] = delta.stores
             return delta.state
         }
-        return PushRequest(replica: identity.replica, records: records, stores: stores)
+        return PushRequest(replica: identity.replica, records: records, stores: stores, version: 2)
     }
 
     /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and

@@ -126,7 +126,7 @@ extension Replica {
                 INSERT INTO outbox_base(record_id, state, sent) VALUES (?, ?, 0)
                 ON CONFLICT(record_id) DO UPDATE SET state = excluded.state, sent = 0
                 """
-        ).execute(arguments: [id, before.map(RecordJSON.string)])
+        ).execute(arguments: [id, before.map { RecordJSON.string($0) }])
     }
 
     /// Joins a pulled copy into a queued record's base too, so a discard puts back what the server has now.

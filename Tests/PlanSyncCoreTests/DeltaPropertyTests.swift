@@ -78,10 +78,13 @@ struct DeltaPropertyTests {
                 verification: PushVerification(pusher: replica.id, principal: replica.principal, now: sim.serverNow),
                 server: sim.serverID)
             for (id, base) in outbox[index].sorted(by: { $0.key < $1.key }) {
-                let current = replica.records[id]!
-                let delta =
+                let local = replica.records[id]!
+                let sentDelta =
                     version1.contains(index) || sent[index].contains(id)
-                    ? nil : RecordDelta(current, since: base ?? nil)
+                    ? nil : RecordDelta(local, since: base ?? nil)
+                // As the server reads it off the wire: compact in version 2, verbose in version 1.
+                let delta = try sentDelta.map { try Self.wire($0) }
+                let current = try Self.wire(local, version: version1.contains(index) ? 1 : 2)
                 let stored = server[id]
                 let lookup: (String) -> RecordState? = { [server] in server[$0]?.state }
                 let step = try plan.step(
@@ -110,6 +113,20 @@ struct DeltaPropertyTests {
             }
         }
 
+        /// A delta as a version-2 push carries it and the server reads it back.
+        static func wire(_ delta: RecordDelta) throws -> RecordDelta {
+            let push = PushRequest(
+                replica: ReplicaID("w"), records: [delta.state], stores: [delta.state.id: delta.stores])
+            let read = try RecordJSON.encode(push).withUnsafeBufferPointer { try RecordJSON.decodePush($0) }
+            return RecordDelta(read.records[0], stores: read.stores[delta.state.id] ?? [])
+        }
+
+        /// A whole record as a push of `version` carries it and the server reads it back.
+        static func wire(_ state: RecordState, version: Int) throws -> RecordState {
+            let push = PushRequest(replica: ReplicaID("w"), records: [state], version: version)
+            return try RecordJSON.encode(push).withUnsafeBufferPointer { try RecordJSON.decodePush($0) }.records[0]
+        }
+
         /// What a decision stores, comparable.
         static func summary(_ decision: PushDecision) -> [RecordState?] {
             switch decision {
@@ -123,7 +140,9 @@ struct DeltaPropertyTests {
 
         /// One page of the feed after replica `index`'s cursor: at most `limit` records, in the order of their
         /// first change after the cursor, each whole or as a delta of its stores changed after the cursor.
-        func page(_ index: Int, limit: Int) -> (records: [(state: RecordState, delta: RecordDelta?)], cursor: UInt64) {
+        func page(_ index: Int, limit: Int) throws -> (
+            records: [(state: RecordState, delta: RecordDelta?)], cursor: UInt64
+        ) {
             let since = cursors[index]
             var rows: [(seq: UInt64, id: String)] = []
             for (id, stored) in server {
@@ -139,14 +158,31 @@ struct DeltaPropertyTests {
                 }
                 cursor = row.seq
             }
-            let records = taken.compactMap { id -> (RecordState, RecordDelta?)? in
+            let records = try taken.compactMap { id -> (RecordState, RecordDelta?)? in
                 let stored = server[id]!
                 guard stored.origin != index else { return nil }
-                guard !version1.contains(index), stored.wholeSeq <= since else { return (stored.state, nil) }
+                guard !version1.contains(index), stored.wholeSeq <= since else {
+                    // Whole: stored compact, sent compact in version 2, rewritten verbose for version 1.
+                    var json = RecordJSON.string(stored.state)
+                    if version1.contains(index) { json = try RecordJSON.verbose(json) }
+                    return (try Self.pulled(json).state, nil)
+                }
                 let changed = Set(stored.storeSeq.filter { $0.value > since }.keys)
-                return (stored.state, RecordDelta(stored.state, stores: changed))
+                // As the server puts it together from its stored pieces, and the puller reads it.
+                let json = try RecordJSON.delta(
+                    id: id, collection: stored.state.collection, context: RecordJSON.context(of: stored.state),
+                    stores: changed.map { ($0, RecordJSON.store($0, of: stored.state)) })
+                let (state, stores) = try Self.pulled(json)
+                return (state, RecordDelta(state, stores: stores ?? []))
             }
             return (records, cursor)
+        }
+
+        /// One record of a pull page as the puller reads it, with the stores it carries when it is a delta.
+        static func pulled(_ json: String) throws -> (state: RecordState, stores: Set<WriteTarget>?) {
+            let body = Array("{\"records\":[\(json)],\"cursor\":1,\"more\":false,\"latest\":1}".utf8)
+            let page = try body.withUnsafeBufferPointer { try RecordJSON.decodePull($0) }
+            return (page.records[0], page.stores[page.records[0].id])
         }
 
         /// Joins a page as `Replica.apply` does, into the records and into the bases of queued ones, and checks
@@ -174,9 +210,9 @@ struct DeltaPropertyTests {
         }
 
         /// Pulls until caught up, and checks the replica then holds what joining every server record gives.
-        mutating func catchUp(_ index: Int) {
+        mutating func catchUp(_ index: Int) throws {
             while cursors[index] < seq {
-                let next = page(index, limit: 2)
+                let next = try page(index, limit: 2)
                 precondition(next.cursor > cursors[index], "a page moves the cursor while changes remain")
                 apply(next, on: index)
             }
@@ -217,13 +253,13 @@ struct DeltaPropertyTests {
                 continue
             case 6, 7:
                 // One page, then other replicas may push before the next.
-                world.apply(world.page(index, limit: Int.random(in: 1...2, using: &rng)), on: index)
+                world.apply(try world.page(index, limit: Int.random(in: 1...2, using: &rng)), on: index)
             default:
                 // A page applied twice, then the rest of the pull.
-                let page = world.page(index, limit: 1)
+                let page = try world.page(index, limit: 1)
                 world.apply(page, on: index)
                 world.apply(page, on: index)
-                world.catchUp(index)
+                try world.catchUp(index)
             }
             #expect(world.mismatches.isEmpty, "seed \(seed) step \(step): \(world.mismatches.prefix(3))")
             if !world.mismatches.isEmpty { return }
@@ -232,7 +268,7 @@ struct DeltaPropertyTests {
         for _ in 0..<2 {
             for index in 0..<count {
                 try world.push(index, acknowledged: true)
-                world.catchUp(index)
+                try world.catchUp(index)
             }
         }
         #expect(world.mismatches.isEmpty, "seed \(seed) at the end: \(world.mismatches.prefix(3))")
@@ -248,7 +284,7 @@ struct DeltaPropertyTests {
         try world.edit("plan/A.1", .set(field: "status", value: "on-track"), on: 0)
         try world.push(0, acknowledged: true)
         #expect(world.server["plan/A.1"]?.origin == nil)
-        world.catchUp(0)
+        try world.catchUp(0)
         #expect(world.record("plan/A.1", on: 0)?.fields["comment"]?.map(\.value) == ["from B"])
         #expect(world.mismatches.isEmpty, "\(world.mismatches)")
     }
@@ -262,10 +298,10 @@ struct DeltaPropertyTests {
         try world.push(1, acknowledged: true)
         try world.edit("plan/A.1", .set(field: "comment", value: "second"), on: 1)
         try world.push(1, acknowledged: true)
-        world.apply(world.page(0, limit: 1), on: 0)
+        world.apply(try world.page(0, limit: 1), on: 0)
         try world.edit("plan/A.2", .set(field: "status", value: "delayed"), on: 2)
         try world.push(2, acknowledged: true)
-        world.catchUp(0)
+        try world.catchUp(0)
         #expect(world.record("plan/A.2", on: 0)?.fields["comment"]?.map(\.value) == ["first"])
         #expect(world.record("plan/A.2", on: 0)?.fields["status"]?.map(\.value) == ["delayed"])
         #expect(world.mismatches.isEmpty, "\(world.mismatches)")

@@ -3,8 +3,9 @@ import PlanSyncCore
 import PlanSyncTestSupport
 import Testing
 
-/// The direct record codec and the `Codable` conformance are one JSON format: each reads what the other
-/// writes, on records from random histories with text chosen to be hard to escape.
+/// The direct record codec and the `Codable` conformance are one JSON format in its verbose form: each reads
+/// what the other writes, and the compact form reads back as the same state, on records from random histories
+/// with text chosen to be hard to escape.
 @Suite("Record JSON")
 struct RecordJSONTests {
     static let awkward = [
@@ -31,12 +32,17 @@ struct RecordJSONTests {
     @Test(arguments: Array(UInt64(1)...40))
     func eachReadsWhatTheOtherWrites(seed: UInt64) throws {
         for state in try Self.records(seed: seed) {
-            let direct = RecordJSON.encode(state)
-            #expect(try JSONDecoder().decode(RecordState.self, from: Data(direct)) == state)
+            let verbose = RecordJSON.encode(state, form: .verbose)
+            #expect(try JSONDecoder().decode(RecordState.self, from: Data(verbose)) == state)
             #expect(try RecordJSON.decode(Array(try WireJSON.encode(state))) == state)
             #expect(try RecordJSON.decode(try WireJSON.pretty(state)) == state, "whitespace and sorted keys")
-            #expect(try RecordJSON.decode(direct) == state)
-            #expect(RecordJSON.encode(try RecordJSON.decode(direct)) == direct, "equal states, identical bytes")
+            #expect(try RecordJSON.decode(verbose) == state)
+            let compact = RecordJSON.encode(state)
+            #expect(try RecordJSON.decode(compact) == state)
+            #expect(RecordJSON.encode(try RecordJSON.decode(compact)) == compact, "equal states, identical bytes")
+            #expect(RecordJSON.encode(try RecordJSON.decode(verbose)) == compact, "either form gives the other")
+            #expect(try RecordJSON.verbose(String(decoding: compact, as: UTF8.self)).utf8.elementsEqual(verbose))
+            #expect(compact.count < verbose.count || state.fields.isEmpty && state.translations.isEmpty)
         }
     }
 
@@ -51,7 +57,7 @@ struct RecordJSONTests {
             }
             let stores = Set(all.shuffled(using: &rng).prefix(Int.random(in: 1...all.count, using: &rng)))
             let delta = RecordDelta(state, stores: stores)
-            let pieces = RecordJSON.delta(
+            let pieces = try RecordJSON.delta(
                 id: state.id, collection: state.collection, context: RecordJSON.context(of: state),
                 stores: stores.map { ($0, RecordJSON.store($0, of: state)) })
             #expect(pieces == String(decoding: RecordJSON.encode(delta.state, stores: stores), as: UTF8.self))
@@ -68,7 +74,13 @@ struct RecordJSONTests {
         let viaFoundation = try JSONDecoder().decode(PushRequest.self, from: Data(bytes))
         #expect(viaFoundation.records == records && viaFoundation.replica == push.replica)
         let back = try bytes.withUnsafeBufferPointer { buffer in try RecordJSON.decodePush(buffer) }
-        #expect(back.records == records && back.replica == push.replica)
+        #expect(back.records == records && back.replica == push.replica && back.version == 1)
+        #expect(String(decoding: bytes, as: UTF8.self).contains(#"{"r":"#), "version 1 is verbose")
+
+        let compact = PushRequest(replica: ReplicaID("abc"), records: records, version: 2)
+        let compactBytes = RecordJSON.encode(compact)
+        let compactBack = try compactBytes.withUnsafeBufferPointer { buffer in try RecordJSON.decodePush(buffer) }
+        #expect(compactBack.records == records && compactBack.version == 2 && compactBytes.count < bytes.count)
 
         let pull = PullResponse(records: records, cursor: 42, more: true, latest: 99, evicted: ["x/report/AFG/2017"])
         let pulled = try Array(WireJSON.encode(pull)).withUnsafeBufferPointer { try RecordJSON.decodePull($0) }
@@ -89,6 +101,49 @@ struct RecordJSONTests {
             #"{"id":"a","collection":"c","context":{"r":1.5}}"#,
             "{\"id\":\"a\nb\",\"collection\":\"c\",\"context\":{}}",
             #"{"id":"a","collection":"c","context":{},"translations":{"fr":{"t":[{"r":"r","n":1,"t":1,"l":0,"v":"x","status":"done","source":"s"}]}}}"#,
+        ] {
+            #expect(throws: RecordJSONError.self, "\(bad)") { try RecordJSON.decode(bad) }
+        }
+    }
+
+    /// The compact form's defaults and indexes, written out by hand, and its two rules of key order.
+    @Test func compactEntriesReadAgainstTheirContextAndTimeBase() throws {
+        let compact =
+            #"{"id":"a","collection":"activity","context":{"p":2,"q":5},"t0":1000,"fields":{"comment":["#
+            + #"{"n":2,"v":"x"},{"r":1,"n":5,"t":7,"l":3,"v":"y"},{"r":"z","n":1,"t":1,"v":"w"}]}}"#
+        let entries = try RecordJSON.decode(compact).fields["comment"] ?? []
+        #expect(entries.map(\.dot) == [Dot(ReplicaID("p"), 2), Dot(ReplicaID("q"), 5), Dot(ReplicaID("z"), 1)])
+        #expect(entries.map(\.time.wall) == [1000, 1007, 1001])
+        #expect(entries.map(\.time.logical) == [0, 3, 0])
+        #expect(entries.map(\.time.replica) == entries.map(\.dot.replica))
+
+        // What the writer leaves out it would have written as these defaults.
+        var state = RecordState(id: "a", collection: "activity")
+        state.context = VersionVector([ReplicaID("p"): 2, ReplicaID("q"): 5])
+        state.fields["comment"] = [
+            FieldCandidate(
+                dot: Dot(ReplicaID("p"), 2), time: HybridTimestamp(wall: 1000, logical: 0, replica: ReplicaID("p")),
+                value: "x"),
+            FieldCandidate(
+                dot: Dot(ReplicaID("q"), 5), time: HybridTimestamp(wall: 1007, logical: 3, replica: ReplicaID("q")),
+                value: "y"),
+        ]
+        #expect(
+            RecordJSON.string(state)
+                == #"{"id":"a","collection":"activity","context":{"p":2,"q":5},"t0":1000,"fields":{"comment":["#
+                + #"{"n":2,"v":"x"},{"r":1,"n":5,"t":7,"l":3,"v":"y"}]}}"#)
+
+        for bad in [
+            // An index before the context it points into.
+            #"{"id":"a","collection":"c","fields":{"f":[{"n":1,"v":""}]},"context":{"p":1}}"#,
+            // A time base after the entries it is the base of.
+            #"{"id":"a","collection":"c","context":{"p":1},"fields":{"f":[{"n":1,"v":""}]},"t0":5}"#,
+            // An index past the context.
+            #"{"id":"a","collection":"c","context":{"p":1},"fields":{"f":[{"r":1,"n":1,"v":""}]}}"#,
+            #"{"id":"a","collection":"c","context":{},"fields":{"f":[{"n":1,"v":""}]}}"#,
+            // A time past the largest.
+            #"{"id":"a","collection":"c","context":{"p":1},"t0":18446744073709551615,"#
+                + #""fields":{"f":[{"n":1,"t":1,"v":""}]}}"#,
         ] {
             #expect(throws: RecordJSONError.self, "\(bad)") { try RecordJSON.decode(bad) }
         }

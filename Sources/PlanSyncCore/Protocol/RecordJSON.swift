@@ -1,20 +1,52 @@
 /// The record's JSON form written and read directly, without `Codable`'s keyed containers: every pulled page,
 /// pushed batch and stored row goes through it, and Foundation's coders spent most of a sync's time there.
 ///
-/// It is the same JSON as `RecordState`'s `Codable` conformance — same keys, same values — so either side can
-/// read what the other wrote; `RecordJSONTests` checks that on random records. It writes object keys in a
-/// fixed order (dictionaries sorted), so equal states give identical bytes. It reads any valid JSON of that
-/// shape: whitespace, key order, escapes, unknown keys (skipped, for later versions).
+/// A record is written in one of two forms (`RecordForm`): the compact form, stored and sent to version-2
+/// peers, and the verbose form of protocol version 1, which is also `RecordState`'s `Codable` conformance
+/// (`RecordJSONTests` checks both agree on random records). It writes object keys in a fixed order
+/// (dictionaries sorted), so equal states give identical bytes. It reads either form, and any valid JSON of
+/// that shape: whitespace, key order (but for the two rules of the compact form in `RecordForm`), escapes,
+/// unknown keys (skipped, for later versions).
 public enum RecordJSON {
-    /// The state as compact UTF-8 JSON.
-    public static func encode(_ state: RecordState) -> [UInt8] {
+    /// The state as UTF-8 JSON, compact unless told otherwise.
+    public static func encode(_ state: RecordState, form: RecordForm = .compact) -> [UInt8] {
         var writer = JSONWriter()
-        writer.record(state)
+        writer.record(state, form: form)
         return writer.bytes
     }
 
-    public static func string(_ state: RecordState) -> String {
-        String(decoding: encode(state), as: UTF8.self)
+    public static func string(_ state: RecordState, form: RecordForm = .compact) -> String {
+        String(decoding: encode(state, form: form), as: UTF8.self)
+    }
+
+    /// A record's JSON, in either form, rewritten in the verbose form of version 1.
+    public static func verbose(_ json: String) throws(RecordJSONError) -> String {
+        string(try decode(json), form: .verbose)
+    }
+
+    /// The bytes of causal metadata in the state's compact JSON: its context, its time base, and every
+    /// entry's replica, counter and time (with the keys, quotes and commas that carry them).
+    public static func causalBytes(of state: RecordState) -> Int {
+        var writer = JSONWriter()
+        writer.frame = StampFrame(state)
+        writer.versionVector(state.context)
+        var total = writer.bytes.count + writer.frame!.baseBytes
+        func count(_ dot: Dot, _ time: HybridTimestamp) {
+            writer.bytes.removeAll(keepingCapacity: true)
+            writer.stamp(dot, time)
+            total += writer.bytes.count + 1
+        }
+        for entries in state.fields.values { for entry in entries { count(entry.dot, entry.time) } }
+        for byField in state.translations.values {
+            for entries in byField.values { for entry in entries { count(entry.dot, entry.time) } }
+        }
+        for tombstone in state.tombstones {
+            count(tombstone.dot, tombstone.time)
+            writer.bytes.removeAll(keepingCapacity: true)
+            writer.versionVector(tombstone.seen)
+            total += writer.bytes.count + 8
+        }
+        return total
     }
 
     /// Reads one record.
@@ -37,7 +69,8 @@ public enum RecordJSON {
 
     // MARK: - Stores, for storage by field
 
-    /// The JSON of one store of `state`: its entries' array (`[]` when it holds none).
+    /// The JSON of one store of `state`: its entries' array (`[]` when it holds none), verbose, so that it reads
+    /// alone: a stored piece outlives changes of its record's context.
     public static func store(_ target: WriteTarget, of state: RecordState) -> String {
         var writer = JSONWriter()
         switch target {
@@ -61,68 +94,62 @@ public enum RecordJSON {
     }
 
     /// A delta's JSON put together from stored pieces — the context's JSON and each carried store's
-    /// (`store(_:of:)`) — without reading them: the same JSON `encode(_:stores:)` writes for the delta.
+    /// (`store(_:of:)`) — reading only those pieces, not the rest of the record: the same JSON
+    /// `encode(_:stores:)` writes for the delta.
     public static func delta(
         id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]
-    ) -> String {
-        var writer = JSONWriter()
-        writer.byte(UInt8(ascii: "{"))
-        writer.key("id", first: true)
-        writer.string(id)
-        writer.key("collection")
-        writer.string(collection)
-        writer.key("context")
-        writer.append(context)
-        var fields: [(String, String)] = []
-        var translations: [String: [(String, String)]] = [:]
-        var tombstones: String?
+    ) throws(RecordJSONError) -> String {
+        var state = RecordState(id: id, collection: collection)
+        state.context = try read(context) { reader throws(RecordJSONError) in try reader.versionVector() }
         for (target, json) in stores {
             switch target {
-            case .field(let name): fields.append((name, json))
-            case .translation(let field, let language): translations[language, default: []].append((field, json))
-            case .lifecycle: tombstones = json
+            case .field(let name):
+                let entries = try read(json) { reader throws(RecordJSONError) in
+                    try reader.array { reader throws(RecordJSONError) in try reader.fieldCandidate() }
+                }
+                if !entries.isEmpty { state.fields[name] = entries }
+            case .translation(let field, let language):
+                let entries = try read(json) { reader throws(RecordJSONError) in
+                    try reader.array { reader throws(RecordJSONError) in try reader.translationCandidate() }
+                }
+                if !entries.isEmpty { state.translations[language, default: [:]][field] = entries }
+            case .lifecycle:
+                state.tombstones = try read(json) { reader throws(RecordJSONError) in
+                    try reader.array { reader throws(RecordJSONError) in try reader.tombstone() }
+                }
             }
         }
-        // As `record(_:)` writes a state: empty stores are left out, keys sorted.
-        fields = fields.filter { $0.1 != "[]" }.sorted { $0.0 < $1.0 }
-        if !fields.isEmpty {
-            writer.key("fields")
-            writer.members(fields)
-        }
-        let languages = translations.mapValues { $0.filter { $0.1 != "[]" } }.filter { !$0.value.isEmpty }
-        if !languages.isEmpty {
-            writer.key("translations")
-            writer.byte(UInt8(ascii: "{"))
-            for (index, language) in languages.keys.sorted().enumerated() {
-                if index > 0 { writer.byte(UInt8(ascii: ",")) }
-                writer.string(language)
-                writer.byte(UInt8(ascii: ":"))
-                writer.members(languages[language]!.sorted { $0.0 < $1.0 })
+        return String(decoding: encode(state, stores: Set(stores.map(\.target))), as: UTF8.self)
+    }
+
+    /// One whole JSON text read by `body`.
+    private static func read<T>(_ json: String, _ body: (inout JSONReader) throws(RecordJSONError) -> T)
+        throws(RecordJSONError) -> T
+    {
+        var json = json
+        return try json.withUTF8 { bytes in
+            Result { () throws(RecordJSONError) in
+                var reader = JSONReader(bytes)
+                let value = try body(&reader)
+                try reader.end()
+                return value
             }
-            writer.byte(UInt8(ascii: "}"))
-        }
-        if let tombstones, tombstones != "[]" {
-            writer.key("tombstones")
-            writer.append(tombstones)
-        }
-        writer.key("stores")
-        writer.array(stores.map(\.target.storeName).sorted()) { writer, name in writer.string(name) }
-        writer.byte(UInt8(ascii: "}"))
-        return String(decoding: writer.bytes, as: UTF8.self)
+        }.get()
     }
 
     // MARK: - Wire messages holding records
 
-    /// `PushRequest` as JSON: whole records in `records` (version 1), or, when some are deltas, every record in
-    /// `changes` with the deltas' `stores` (version 2).
+    /// `PushRequest` as JSON: verbose whole records in `records` (version 1), or compact records in `changes`,
+    /// the deltas with their `stores` (version 2).
     public static func encode(_ push: PushRequest) -> [UInt8] {
         var writer = JSONWriter()
         writer.raw("{\"replica\":")
         writer.string(push.replica.rawValue)
-        writer.raw(push.hasDeltas ? ",\"changes\":[" : ",\"records\":[")
+        writer.raw(push.version >= 2 ? ",\"changes\":[" : ",\"records\":[")
+        let form: RecordForm = push.version >= 2 ? .compact : .verbose
         for (index, record) in push.records.enumerated() {
             if index > 0 { writer.byte(UInt8(ascii: ",")) }
-            writer.record(record, stores: push.stores[record.id])
+            writer.record(record, stores: push.stores[record.id], form: form)
         }
         writer.raw(push.recover ? "],\"recover\":true" : "]")
         if let pull = push.pull {
@@ -136,11 +163,66 @@ public enum RecordJSON {
         return writer.bytes
     }
 
-    /// One record of a pull page or a push as JSON, with `"stores"` when it is a delta.
+    /// One record of a version-2 pull page or push as compact JSON, with `"stores"` when it is a delta.
     public static func encode(_ state: RecordState, stores: Set<WriteTarget>?) -> [UInt8] {
         var writer = JSONWriter()
-        writer.record(state, stores: stores)
+        writer.record(state, stores: stores, form: .compact)
         return writer.bytes
+    }
+
+    /// A push's answer as JSON, with the pull page it carries (`PushRequest.pull`) already written as `page`.
+    /// Empty lists are left out: every reader takes a missing list for an empty one.
+    public static func encode(_ response: PushResponse, page: String?) -> String {
+        var writer = JSONWriter()
+        writer.raw("{\"received\":")
+        writer.number(UInt64(response.received))
+        writer.key("changed")
+        writer.number(UInt64(response.changed))
+        for (name, list) in [("evicted", response.evicted), ("held", response.held), ("partial", response.partial)]
+        where !list.isEmpty {
+            writer.byte(UInt8(ascii: ","))
+            writer.string(name)
+            writer.byte(UInt8(ascii: ":"))
+            writer.array(list) { writer, id in writer.string(id) }
+        }
+        if let history = response.history {
+            writer.key("history")
+            writer.raw("{\"epoch\":")
+            writer.string(history.epoch)
+            writer.key("seq")
+            writer.number(history.seq)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        if let page {
+            writer.key("page")
+            writer.append(page)
+        }
+        writer.byte(UInt8(ascii: "}"))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// A pull page as JSON from records already written (`records`, each a record's JSON): `extra` is more
+    /// members, written as they are (`,"time":…`). An empty `evicted` is left out.
+    public static func pullPage(
+        records: [String], evicted: [String], cursor: UInt64, more: Bool, latest: UInt64, extra: String
+    ) -> String {
+        var writer = JSONWriter()
+        writer.bytes.reserveCapacity(records.reduce(64 + extra.utf8.count) { $0 + $1.utf8.count + 1 })
+        writer.raw("{\"records\":")
+        writer.array(records) { writer, json in writer.append(json) }
+        if !evicted.isEmpty {
+            writer.key("evicted")
+            writer.array(evicted) { writer, id in writer.string(id) }
+        }
+        writer.key("cursor")
+        writer.number(cursor)
+        writer.key("more")
+        if more { writer.raw("true") } else { writer.raw("false") }
+        writer.key("latest")
+        writer.number(latest)
+        writer.append(extra)
+        writer.byte(UInt8(ascii: "}"))
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     public static func decodePush(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PushRequest {
@@ -150,6 +232,7 @@ public enum RecordJSON {
         var stores: [String: Set<WriteTarget>] = [:]
         var recover = false
         var pull: PushRequest.PullRequest?
+        var version = 1
         try reader.object { reader, key throws(RecordJSONError) in
             switch key {
             case "replica": replica = ReplicaID(try reader.string())
@@ -171,6 +254,7 @@ public enum RecordJSON {
             case "records", "changes":
                 guard records == nil else { throw reader.fail("push: both 'records' and 'changes'") }
                 let deltas = key == "changes"
+                version = deltas ? 2 : 1
                 records = try reader.array { reader throws(RecordJSONError) in
                     var carried: Set<WriteTarget>?
                     let record = try reader.record(stores: &carried)
@@ -188,7 +272,7 @@ public enum RecordJSON {
         try reader.end()
         guard let replica else { throw RecordJSONError("push: missing 'replica'") }
         guard let records else { throw RecordJSONError("push: missing 'records'") }
-        var push = PushRequest(replica: replica, records: records, stores: stores, recover: recover)
+        var push = PushRequest(replica: replica, records: records, stores: stores, recover: recover, version: version)
         push.pull = pull
         return push
     }
@@ -299,6 +383,8 @@ public struct RecordJSONError: Error, CustomStringConvertible, Sendable {
 
 struct JSONWriter {
     var bytes: [UInt8] = []
+    /// Set while a compact record is written: how its entries' stamps are written.
+    var frame: StampFrame?
 
     init() {
         bytes.reserveCapacity(4096)
@@ -380,18 +466,48 @@ struct JSONWriter {
         byte(UInt8(ascii: "}"))
     }
 
+    /// The stamp keys of an entry: all four, verbose; in a compact record only those that differ from their
+    /// default (`StampFrame`), the counter always.
     mutating func stamp(_ dot: Dot, _ time: HybridTimestamp) {
-        key("r", first: true)
-        string(dot.replica.rawValue)
-        key("n")
+        guard let frame else {
+            key("r", first: true)
+            string(dot.replica.rawValue)
+            key("n")
+            number(dot.counter)
+            key("t")
+            number(time.wall)
+            key("l")
+            number(UInt64(time.logical))
+            return
+        }
+        var first = true
+        switch frame.index(of: dot.replica) {
+        case 0: break
+        case let index?:
+            key("r", first: true)
+            number(UInt64(index))
+            first = false
+        case nil:
+            key("r", first: true)
+            string(dot.replica.rawValue)
+            first = false
+        }
+        key("n", first: first)
         number(dot.counter)
-        key("t")
-        number(time.wall)
-        key("l")
-        number(UInt64(time.logical))
+        if time.wall != frame.base {
+            key("t")
+            number(time.wall - frame.base)
+        }
+        if time.logical != 0 {
+            key("l")
+            number(UInt64(time.logical))
+        }
     }
 
-    mutating func record(_ state: RecordState, stores: Set<WriteTarget>? = nil) {
+    mutating func record(_ state: RecordState, stores: Set<WriteTarget>? = nil, form: RecordForm) {
+        let outer = frame
+        defer { frame = outer }
+        frame = form == .compact ? StampFrame(state) : nil
         byte(UInt8(ascii: "{"))
         key("id", first: true)
         string(state.id)
@@ -399,6 +515,10 @@ struct JSONWriter {
         string(state.collection)
         key("context")
         versionVector(state.context)
+        if let frame, frame.base != 0 {
+            key("t0")
+            number(frame.base)
+        }
         if !state.fields.isEmpty {
             key("fields")
             byte(UInt8(ascii: "{"))
@@ -520,6 +640,11 @@ struct JSONReader {
     var index = 0
     /// The keys and array positions leading to the value being read, for errors.
     var path: [PathStep] = []
+    /// The record being read, for its compact entries (`RecordForm.compact`): its context's replica ids sorted,
+    /// once read; its time base; whether an entry was read yet.
+    var contextReplicas: [ReplicaID]?
+    var timeBase: UInt64 = 0
+    var readEntries = false
 
     enum PathStep {
         case key(String)
@@ -759,11 +884,20 @@ struct JSONReader {
         var fields: [String: [FieldCandidate]] = [:]
         var translations: [String: [String: [TranslationCandidate]]] = [:]
         var tombstones: [Tombstone] = []
+        let outer = (contextReplicas, timeBase, readEntries)
+        defer { (contextReplicas, timeBase, readEntries) = outer }
+        (contextReplicas, timeBase, readEntries) = (nil, 0, false)
         try object { reader, key throws(RecordJSONError) in
             switch key {
             case "id": id = try reader.string()
             case "collection": collection = try reader.string()
-            case "context": context = try reader.versionVector()
+            case "context":
+                let read = try reader.versionVector()
+                context = read
+                reader.contextReplicas = read.counters.keys.sorted()
+            case "t0":
+                guard !reader.readEntries else { throw reader.fail("'t0' must come before the record's entries") }
+                reader.timeBase = try reader.unsigned()
             case "fields":
                 try reader.object { reader, name throws(RecordJSONError) in
                     fields[name] = try reader.array { reader throws(RecordJSONError) in try reader.fieldCandidate() }
@@ -805,26 +939,44 @@ struct JSONReader {
     mutating func entry(
         _ other: (inout JSONReader, String) throws(RecordJSONError) -> Void
     ) throws(RecordJSONError) -> (Dot, HybridTimestamp) {
-        var replica: String?
+        readEntries = true
+        var replica: ReplicaID?
         var counter: UInt64?
-        var wall: UInt64?
-        var logical: UInt64?
+        var offset: UInt64 = 0
+        var logical: UInt64 = 0
         try object { reader, key throws(RecordJSONError) in
             switch key {
-            case "r": replica = try reader.string()
+            case "r":
+                if try reader.peek() == UInt8(ascii: "\"") {
+                    replica = ReplicaID(try reader.string())
+                } else {
+                    replica = try reader.contextReplica(at: reader.unsigned())
+                }
             case "n": counter = try reader.unsigned()
-            case "t": wall = try reader.unsigned()
+            case "t": offset = try reader.unsigned()
             case "l": logical = try reader.unsigned()
             default: try other(&reader, key)
             }
         }
-        guard let replica, let counter, let wall, let logical else {
-            throw fail("an entry needs 'r', 'n', 't' and 'l'")
-        }
+        guard let counter else { throw fail("an entry needs 'n'") }
         guard counter > 0 else { throw fail("counter must be ≥ 1") }
         guard let logical32 = UInt32(exactly: logical) else { throw fail("logical counter out of range") }
-        let id = ReplicaID(replica)
+        let (wall, overflow) = timeBase.addingReportingOverflow(offset)
+        guard !overflow else { throw fail("time out of range") }
+        let id: ReplicaID
+        if let replica { id = replica } else { id = try contextReplica(at: 0) }
         return (Dot(id, counter), HybridTimestamp(wall: wall, logical: logical32, replica: id))
+    }
+
+    /// The replica at `index` in the record's context, for a compact entry's `"r"` (0 when left out).
+    func contextReplica(at index: UInt64) throws(RecordJSONError) -> ReplicaID {
+        guard let replicas = contextReplicas else {
+            throw fail("an entry that names its replica by index ('r' a number or left out) needs 'context' first")
+        }
+        guard index < replicas.count else {
+            throw fail("'r' \(index) is not an index into the record's context of \(replicas.count) replica(s)")
+        }
+        return replicas[Int(index)]
     }
 
     mutating func fieldCandidate() throws(RecordJSONError) -> FieldCandidate {

@@ -55,9 +55,9 @@ public struct HistoryPosition: Codable, Sendable, Hashable, CustomStringConverti
 
 /// `POST /v1/push`: changed records with their causal metadata, each whole or (version 2) as a delta.
 ///
-/// On the wire a version-1 push lists whole records in `records`; a push holding deltas lists every record in
-/// `changes` instead, a delta with its carried stores in `stores`, so a version-1 server refuses it (no
-/// `records`) rather than read a delta as a whole record.
+/// On the wire a version-1 push lists whole records, verbose, in `records`; a version-2 push lists every
+/// record in `changes` instead, compact (`RecordForm`), a delta with its carried stores in `stores`, so a
+/// version-1 server refuses it (no `records`) rather than read a delta as a whole record.
 public struct PushRequest: Codable, Sendable {
     /// The pushing replica. The server binds it to the token on first use and refuses it from any other token.
     public var replica: ReplicaID
@@ -71,18 +71,21 @@ public struct PushRequest: Codable, Sendable {
     /// The replica found the server's history went back: the server keeps what it can believe of each record
     /// (the pusher's own writes, and what it already holds of others) instead of refusing the batch.
     public var recover: Bool
+    /// The protocol version the push is written in: 2 (`changes`, compact records, deltas allowed) or 1.
+    public var version: Int
 
+    /// A push written in `version`; without it, version 2 when it holds deltas, else version 1.
     public init(
-        replica: ReplicaID, records: [RecordState], stores: [String: Set<WriteTarget>] = [:], recover: Bool = false
+        replica: ReplicaID, records: [RecordState], stores: [String: Set<WriteTarget>] = [:], recover: Bool = false,
+        version: Int? = nil
     ) {
+        precondition(stores.isEmpty || version ?? 2 >= 2, "deltas travel in version 2 only")
         self.replica = replica
         self.records = records
         self.stores = stores
         self.recover = recover
+        self.version = version ?? (stores.isEmpty ? 1 : 2)
     }
-
-    /// Whether the push needs a server of version 2.
-    public var hasDeltas: Bool { !stores.isEmpty }
 
     /// A pull page asked for with a push: after `since`, at most `limit` changes.
     public struct PullRequest: Sendable, Equatable {
@@ -107,6 +110,7 @@ public struct PushRequest: Codable, Sendable {
         stores = [:]
         pull = nil
         recover = try container.decodeIfPresent(Bool.self, forKey: .recover) ?? false
+        version = 1
     }
 }
 

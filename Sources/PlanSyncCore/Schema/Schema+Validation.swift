@@ -165,7 +165,8 @@ extension Schema {
     }
 
     /// Checks the stores a delta of `record` names: fields of its collection, translations of translatable
-    /// fields into known languages. The record itself is checked by `validate(_:)`.
+    /// fields into known languages, and every entry of the record in one of them. The record itself is checked
+    /// by `validate(_:)`.
     public func validate(stores: Set<WriteTarget>, of record: RecordState) throws(RecordError) {
         guard let collection = collection(record.collection) else {
             throw RecordError(record: record.id, "unknown collection '\(record.collection)'")
@@ -184,6 +185,10 @@ extension Schema {
             case .lifecycle:
                 continue
             }
+        }
+        // A delta holds entries of its carried stores only: any other entry would be dropped unread.
+        guard RecordDelta(record, stores: stores).state == record else {
+            throw RecordError(record: record.id, "the delta holds entries of stores its 'stores' does not name")
         }
     }
 }

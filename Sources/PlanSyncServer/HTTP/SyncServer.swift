@@ -97,17 +97,14 @@ public struct SyncServer: Sendable {
             } catch {
                 throw APIError.badRequest("\(error)")
             }
-            if let stores = push.stores[record.id], RecordDelta(record, stores: stores).state != record {
-                throw APIError.badRequest("\(record.id): the delta holds entries of stores its 'stores' does not name")
-            }
             guard seen.insert(record.id).inserted else {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
         try await bind(push.replica, to: principal)
         let version = try protocolVersion(request)
-        guard !push.hasDeltas || version >= 2 else {
-            throw APIError.badRequest("a push of deltas ('changes') needs \(ProtocolVersion.header): 2")
+        guard push.version == 1 || version >= 2 else {
+            throw APIError.badRequest("a version-2 push ('changes') needs \(ProtocolVersion.header): 2")
         }
         try await checkHistory(request)
         let now = Self.now()
@@ -138,16 +135,14 @@ public struct SyncServer: Sendable {
                 "changed": "\(response.changed)", "held": "\(response.held.count)",
                 "evicted": "\(response.evicted.count)", "partial": "\(response.partial.count)",
             ])
-        var json = try WireJSON.string(response)
         // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
+        var page: PullPage?
         if let pull = push.pull, version >= 2 {
-            let page = try await store.pull(
+            page = try await store.pull(
                 since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
                 deltas: true, extra: try await pageExtra())
-            json.removeLast()
-            json += ",\"page\":" + page.json + "}"
         }
-        return try Self.json(json, compressingFor: request)
+        return try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request)
     }
 
     /// The members every pull page ends with: the server's time, its epoch and the protocol version.

@@ -311,11 +311,9 @@ public final class SQLiteSyncStore: SyncStore {
                             """, arguments: [office]) ?? 0)
             }
             let cursor = UInt64(max(feed.cursor, since))
-            var json = "{\"records\":["
-            json.reserveCapacity(feed.records.count * 1024)
-            json += feed.records.joined(separator: ",")
-            json += "],\"evicted\":\(try WireJSON.string(feed.evicted))"
-            json += ",\"cursor\":\(cursor),\"more\":\(feed.more),\"latest\":\(max(latest, cursor))\(extra)}"
+            let json = RecordJSON.pullPage(
+                records: feed.records, evicted: feed.evicted, cursor: cursor, more: feed.more,
+                latest: max(latest, cursor), extra: extra)
             return PullPage(json: json, count: feed.count, cursor: cursor)
         }
     }
@@ -330,8 +328,8 @@ public final class SQLiteSyncStore: SyncStore {
         var more = false
     }
 
-    /// The feed of records for a version-1 puller: each changed record once, at its latest change, whole. A
-    /// record the puller pushed itself, as stored, is counted but not sent.
+    /// The feed of records for a version-1 puller: each changed record once, at its latest change, whole and
+    /// verbose. A record the puller pushed itself, as stored, is counted but not sent.
     private static func recordFeed(
         since: Int64, limit: Int, scope: String, scopeArguments: StatementArguments, replica: ReplicaID?,
         evictions: [(seq: Int64, id: String)], in db: Database
@@ -350,7 +348,8 @@ public final class SQLiteSyncStore: SyncStore {
         var page = FeedPage()
         page.more = changes.count > limit
         let taken = changes.prefix(limit)
-        page.records = taken.compactMap(\.state)
+        // Stored compact, sent in the verbose form version 1 reads.
+        page.records = try taken.compactMap(\.state).map { try RecordJSON.verbose($0) }
         page.evicted = taken.compactMap(\.evicted)
         page.count = taken.count
         page.cursor = taken.last?.seq ?? since
@@ -435,7 +434,7 @@ public final class SQLiteSyncStore: SyncStore {
                 }
                 if pieces.count == stores.count {
                     page.records.append(
-                        RecordJSON.delta(id: id, collection: row["collection"], context: context, stores: pieces))
+                        try RecordJSON.delta(id: id, collection: row["collection"], context: context, stores: pieces))
                     continue
                 }
             }
