@@ -15,7 +15,7 @@ struct PlanCommand: AsyncParsableCommand {
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Create a new plan from a spreadsheet saved as CSV (UTF-8, comma-separated).",
+            abstract: "Create a new plan from a spreadsheet saved as CSV (UTF-8, comma- or semicolon-separated).",
             discussion: """
                 One row per related activity. The header names the columns, in any order: section, code, \
                 activity, related activity, focal point, time frame, indicators, comment, priority. \
@@ -28,8 +28,28 @@ struct PlanCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("The new plan's id: lowercase letters, digits and dashes.", valueName: "id"))
         var plan: String
         @Option(help: "The new plan's title.") var title: String
+        @Option(
+            help: ArgumentHelp(
+                "What separates the cells: comma, semicolon or tab.",
+                discussion: "Without it, what the header row uses most (French and Spanish Excel write semicolons)."))
+        var delimiter: String?
         @OptionGroup var replica: ReplicaOptions
         @Flag(help: "Check the file and print what would be imported, and change nothing.") var dryRun = false
+
+        func validate() throws {
+            if let delimiter, Self.separator(delimiter) == nil {
+                throw ValidationError(
+                    "--delimiter: expected comma, semicolon or tab (or , ; and \\t), not '\(delimiter)'")
+            }
+        }
+
+        /// The separator a `--delimiter` value names, by name or as the character itself.
+        static func separator(_ value: String) -> Character? {
+            PlanSpreadsheet.delimiters.first {
+                value == $0.name || value == String($0.character) || value == "\\t" && $0.name == "tab"
+            }?
+            .character
+        }
 
         func run() async throws {
             // Checked before the file is read, in run() rather than validate(): one line, without the usage.
@@ -37,7 +57,8 @@ struct PlanCommand: AsyncParsableCommand {
             let text = try readText(csv, notUTF8: "save the spreadsheet as 'CSV UTF-8'")
             let document: PlanDocument
             do {
-                document = try PlanSpreadsheet.document(csv: text, plan: plan, title: title, file: csv)
+                document = try PlanSpreadsheet.document(
+                    csv: text, plan: plan, title: title, file: csv, delimiter: delimiter.flatMap(Self.separator))
             } catch {
                 // Every problem on its own line, so the rows can be fixed in one pass.
                 try Self.fail("\(error)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlanSyncContent
 import PlanSyncCore
 import PlanSyncMaterials
 import PlanSyncReplica
@@ -8,7 +9,7 @@ import PlanSyncTranslation
 struct Translations: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "See how far the translations have come, and check their quality.",
-        subcommands: [Status.self, Check.self])
+        subcommands: [Status.self, Check.self, Tmx.self])
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -46,6 +47,11 @@ struct Translations: AsyncParsableCommand {
 
         @OptionGroup var replica: ReplicaOptions
         @Option(help: "ar, fr or es.") var lang: String
+        @Option(
+            help: ArgumentHelp(
+                "A glossary to check the terms of (tab-separated: English, translation, note; a header row first).",
+                discussion: "Without it, the glossary the product ships for the language."))
+        var glossary: String?
         @OptionGroup var output: OutputOptions
 
         func validate() throws { try validateLanguage(lang) }
@@ -53,13 +59,100 @@ struct Translations: AsyncParsableCommand {
         func run() async throws {
             let replica = try replica.open()
             let findings = QualityChecker.findings(
-                in: try await replica.records(), language: lang, schema: replica.schema)
+                in: try await replica.records(), language: lang, schema: replica.schema,
+                glossary: try loadGlossary(glossary, language: lang))
             if output.json { return try printJSON(findings) }
             for finding in findings {
                 print("\(finding.record) \(finding.field) [\(finding.check.rawValue)] \(finding.message)")
             }
             print("\(findings.count) finding(s) in the \(lang) translations")
         }
+    }
+}
+
+extension Translations {
+    struct Tmx: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the translated and approved units of a language as a TMX 1.4b translation memory.",
+            discussion: """
+                OmegaT, Trados and memoQ load it as a memory (in OmegaT, put it in the project's tm/ folder, or \
+                tm/auto/ to fill matching segments). Stale translations, drafts and untranslated units are left \
+                out: the memory holds only pairs a translator stands by.
+                """)
+
+        @OptionGroup var options: ExportOptions
+
+        func run() async throws {
+            let replica = try options.replica.open()
+            let (language, schema, output) = (options.lang, replica.schema, options.output)
+            let written = try await export(
+                replica, plan: options.plan, to: output,
+                into: TmxWriter(language: language, tool: ("PlanSync", PlanSyncVersion.current)),
+                transform: { record in TmxWriter.entries(of: record, language: language, schema: schema) },
+                add: { tmx, entries in tmx.append(entries) })
+            print("wrote \(written.units) translation unit(s) into \(language) to \(output)")
+        }
+    }
+}
+
+/// What an export of one language's translations is told: the replica, the language, the file, the plan.
+struct ExportOptions: ParsableArguments {
+    @OptionGroup var replica: ReplicaOptions
+    @Option(help: "ar, fr or es.") var lang: String
+    @Option(help: "The file to write.") var output: String
+    @Option(help: "Only this plan's records (a plan id, e.g. iasc-protection-policy).") var plan: String?
+
+    func validate() throws { try validateLanguage(lang) }
+}
+
+/// A document written record by record (`XliffWriter`, `TmxWriter`): its text taken in chunks, then its end.
+protocol StreamedDocument: Sendable {
+    var pending: Int { get }
+    mutating func take() -> String
+    mutating func finish() -> String
+}
+
+extension XliffWriter: StreamedDocument {}
+extension TmxWriter: StreamedDocument {}
+
+/// Writes `output` from the records of `replica` (with `plan`, only that plan's are read), each made into a part
+/// on several threads and added to `document` in id order. Written to the file as it is made, one record decoded
+/// at a time, and put in place only once it is whole.
+func export<Document: StreamedDocument, Part: Sendable>(
+    _ replica: Replica, plan: String?, to output: String, into document: Document,
+    transform: @escaping @Sendable (RecordState) throws -> Part,
+    add: @escaping @Sendable (inout Document, Part) -> Void
+) async throws -> Document {
+    if let plan, try await replica.record(plan) == nil {
+        throw ValidationError("no plan '\(plan)' in this replica")
+    }
+    let file = try ReplacementFile(replacing: output)
+    do {
+        var written = try await replica.scan(
+            prefix: plan, into: document, transform: transform,
+            fold: { document, part in
+                add(&document, part)
+                if document.pending >= 1 << 16 { try file.write(document.take()) }
+            })
+        try file.write(written.finish())
+        try file.commit()
+        return written
+    } catch {
+        file.discard()
+        throw error
+    }
+}
+
+/// The glossary at `path`, or the one the product ships for `language`.
+func loadGlossary(_ path: String?, language: String) throws -> Glossary? {
+    guard let path else { return try BundledGlossaries.glossary(language: language) }
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw Failure(ExitStatus.noInput, "cannot read the glossary \(path) (missing, unreadable, or not UTF-8)")
+    }
+    do {
+        return try Glossary(tsv: text, language: language)
+    } catch {
+        throw Failure(ExitStatus.dataRefused, "\(path): \(error)")
     }
 }
 
@@ -77,42 +170,35 @@ struct Xliff: AsyncParsableCommand {
                 their text with state="needs-review-translation"; approved ones carry approved="yes".
                 """)
 
-        @OptionGroup var replica: ReplicaOptions
-        @Option(help: "ar, fr or es.") var lang: String
-        @Option(help: "The XLIFF file to write.") var output: String
-        @Option(help: "Only this plan's records (a plan id, e.g. iasc-protection-policy).") var plan: String?
-
-        func validate() throws { try validateLanguage(lang) }
+        @OptionGroup var options: ExportOptions
 
         func run() async throws {
-            let replica = try replica.open()
-            if let plan, try await replica.record(plan) == nil {
-                throw ValidationError("no plan '\(plan)' in this replica")
-            }
-            // Written to the file as it is made, one record decoded at a time (with a plan, only its records
-            // are read), and put in place only once it is whole.
-            let file = try ReplacementFile(replacing: output)
-            let (language, schema) = (self.lang, replica.schema)
-            let written: XliffWriter
-            do {
-                written = try await replica.scan(
-                    prefix: plan, into: XliffWriter(),
-                    transform: { record in
-                        let units = XliffDocument.exportedUnits(of: record, language: language, schema: schema)
-                        return (plan: RecordID.plan(of: record.id), xml: XliffWriter.xml(of: units), units: units.count)
-                    },
-                    fold: { xliff, part in
-                        xliff.append(xml: part.xml, units: part.units, plan: part.plan, targetLanguage: language)
-                        if xliff.pending >= 1 << 16 { try file.write(xliff.take()) }
-                    })
-                var xliff = written
-                try file.write(xliff.finish())
-                try file.commit()
-            } catch {
-                file.discard()
-                throw error
-            }
+            let replica = try options.replica.open()
+            let (language, schema, output) = (options.lang, replica.schema, options.output)
+            let written = try await export(
+                replica, plan: options.plan, to: output, into: XliffWriter(),
+                transform: { record in
+                    let units = XliffDocument.exportedUnits(of: record, language: language, schema: schema)
+                    return (plan: RecordID.plan(of: record.id), xml: XliffWriter.xml(of: units), units: units.count)
+                },
+                add: { xliff, part in
+                    xliff.append(xml: part.xml, units: part.units, plan: part.plan, targetLanguage: language)
+                })
             print("wrote \(written.units) unit(s) in \(written.files) plan(s) to \(output)")
+            // The agreed terms go beside it, as OmegaT reads a glossary (its project's glossary/ folder).
+            if let glossary = try BundledGlossaries.glossary(language: language) {
+                let path = Self.glossaryPath(beside: output)
+                try writeText(glossary.omegaT, to: path)
+                print("wrote \(glossary.entries.count) glossary term(s) to \(path)")
+            }
+        }
+
+        /// `NAME.glossary.txt` beside `NAME.xlf` (or beside any other name).
+        static func glossaryPath(beside output: String) -> String {
+            let url = URL(fileURLWithPath: output)
+            let stem = url.pathExtension.isEmpty ? url.lastPathComponent : url.deletingPathExtension().lastPathComponent
+            let folder = (output as NSString).deletingLastPathComponent
+            return (folder.isEmpty ? "" : folder + "/") + stem + ".glossary.txt"
         }
     }
 

@@ -12,4 +12,12 @@ public enum BundledTranslations {
         }
         return files.sorted { $0.path < $1.path }
     }
+
+    /// The glossary of `language` as shipped (`LANG/glossary.tsv`), or nil when there is none.
+    public static func glossary(language: String) throws -> String? {
+        guard let folder = Bundle.module.url(forResource: language, withExtension: nil) else { return nil }
+        let file = folder.appendingPathComponent("glossary.tsv")
+        guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+        return try String(contentsOf: file, encoding: .utf8)
+    }
 }

@@ -11,11 +11,14 @@ public enum PlanSpreadsheet {
     ///
     /// `file` names the spreadsheet in the error's first line. A file with any problem gives no document, so
     /// an import is all or nothing.
+    ///
+    /// The cells are separated by `delimiter`, or when it is nil by what the header row uses: a semicolon when
+    /// it has more semicolons than commas (French and Spanish Excel write CSV so), a tab likewise, else a comma.
     public static func document(
-        csv: String, plan id: String, title: String, file: String = "the spreadsheet"
+        csv: String, plan id: String, title: String, file: String = "the spreadsheet", delimiter: Character? = nil
     ) throws(PlanSpreadsheetError) -> PlanDocument {
         var problems = checkPlan(id: id, title: title)
-        let (table, readProblem) = readTable(csv)
+        let (table, readProblem) = readTable(csv, delimiter: delimiter ?? detectedDelimiter(csv))
         if let readProblem { problems.append(readProblem) }
         var outline = PlanOutline()
         if let header = table.first {
@@ -52,17 +55,37 @@ public enum PlanSpreadsheet {
 
     // MARK: - Reading
 
+    /// The cell separators `document` takes, and the names they are given by.
+    public static let delimiters: [(name: String, character: Character)] = [
+        ("comma", ","), ("semicolon", ";"), ("tab", "\t"),
+    ]
+
+    /// The separator the header row (the text up to the first line end outside quotes) uses most.
+    static func detectedDelimiter(_ csv: String) -> Character {
+        var counts: [Character: Int] = [:]
+        var quoted = false
+        for character in csv {
+            if character == "\"" { quoted.toggle() }
+            if !quoted, character == "\n" || character == "\r\n" || character == "\r" { break }
+            if !quoted, delimiters.contains(where: { $0.character == character }) { counts[character, default: 0] += 1 }
+        }
+        let best = delimiters.max { counts[$0.character, default: 0] < counts[$1.character, default: 0] }
+        return counts[best?.character ?? ",", default: 0] > counts[",", default: 0] ? best!.character : ","
+    }
+
     /// The rows of the CSV text, header first; a quoting mistake ends the table at the row it is in.
-    static func readTable(_ csv: String) -> (rows: [[String]], problem: Problem?) {
+    static func readTable(_ csv: String, delimiter: Character = ",") -> (rows: [[String]], problem: Problem?) {
         var rows: [[String]] = []
         do {
             // Only the header is parsed here; enumerating hands the rows over one at a time, so the rows before
             // a quoting mistake are kept and its row number is known.
-            let table = try EnumeratedCSV(string: csv, delimiter: .comma, loadColumns: false, rowLimit: 0)
+            let table = try EnumeratedCSV(
+                string: csv, delimiter: .character(delimiter), loadColumns: false, rowLimit: 0)
             try table.enumerateAsArray(startAt: 0, rowLimit: nil) { rows.append($0) }
         } catch {
+            let name = delimiters.first { $0.character == delimiter }?.name ?? "separator"
             let message =
-                "misplaced quote: a quoted cell must end at a comma or at the end of the row, and a quote inside "
+                "misplaced quote: a quoted cell must end at a \(name) or at the end of the row, and a quote inside "
                 + "a cell is written twice (\"\")"
             return (rows, Problem(line: rows.count + 1, message))
         }

@@ -30,6 +30,8 @@ public enum QualityCheck: String, Codable, Sendable, CaseIterable {
     case controlCharacters = "control-characters"
     /// The target is far shorter or far longer than the source.
     case length
+    /// A glossary term of the source whose agreed translation the target does not use (`Glossary`).
+    case glossary
 }
 
 /// A problem found in one translation.
@@ -56,16 +58,17 @@ public enum QualityChecker {
     ///
     /// An empty target fails only `emptyTarget`: every other check would just restate that it is missing.
     public static func check(
-        source: String, target: String, language: String
+        source: String, target: String, language: String, glossary: Glossary? = nil
     ) -> [(check: QualityCheck, message: String)] {
-        check(source: source, target: target, language: language, patterns: TokenPatterns())
+        check(source: source, target: target, language: language, patterns: TokenPatterns(), glossary: glossary)
     }
 
     /// The same, with patterns compiled once for a whole run.
     static func check(
-        source: String, target: String, language: String, patterns: TokenPatterns
+        source: String, target: String, language: String, patterns: TokenPatterns, glossary: Glossary?
     ) -> [(check: QualityCheck, message: String)] {
-        let pair = QualityPair(source: source, target: target, language: language, patterns: patterns)
+        let pair = QualityPair(
+            source: source, target: target, language: language, patterns: patterns, glossary: glossary)
         if let message = QualityCheck.emptyTarget.problem(in: pair) {
             return [(.emptyTarget, message)]
         }
@@ -80,7 +83,7 @@ public enum QualityChecker {
     /// Deleted records are skipped, and so are translations still marked `untranslated`: their text is a
     /// placeholder (an XLIFF export copies the English into it), and coverage already reports them.
     public static func findings(
-        in records: [RecordState], language: String, schema: Schema = .planSync
+        in records: [RecordState], language: String, schema: Schema = .planSync, glossary: Glossary? = nil
     ) -> [QualityFinding] {
         let patterns = TokenPatterns()
         var findings: [QualityFinding] = []
@@ -91,7 +94,8 @@ public enum QualityChecker {
                     view.status != .untranslated
                 else { continue }
                 let source = record.sourceText(of: field.name, schema: schema)
-                let found = check(source: source, target: view.text, language: language, patterns: patterns)
+                let found = check(
+                    source: source, target: view.text, language: language, patterns: patterns, glossary: glossary)
                 for (check, message) in found {
                     findings.append(
                         QualityFinding(
@@ -131,6 +135,7 @@ extension QualityCheck {
         case .endPunctuation: EndPunctuation.problem(in: pair)
         case .controlCharacters: QualityRules.controlCharacters(pair.target)
         case .length: QualityRules.length(pair)
+        case .glossary: pair.glossary?.problem(source: pair.source, target: pair.target)
         }
     }
 }
@@ -144,8 +149,10 @@ struct QualityPair {
     let trimmedTarget: String
     let sourceTokens: CarriedTokens
     let targetTokens: CarriedTokens
+    let glossary: Glossary?
 
-    init(source: String, target: String, language: String, patterns: TokenPatterns) {
+    init(source: String, target: String, language: String, patterns: TokenPatterns, glossary: Glossary? = nil) {
+        self.glossary = glossary
         self.source = source
         self.target = target
         self.language = language

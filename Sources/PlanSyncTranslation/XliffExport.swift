@@ -144,7 +144,7 @@ public struct XliffWriter: Sendable {
 
 /// Text as XML character data or attribute value. Characters XML 1.0 cannot carry (C0 controls other than
 /// tab and line ends) become U+FFFD; `translations check` reports them in the source.
-private func escape(_ text: String) -> String {
+func escape(_ text: String) -> String {
     // Most texts have nothing to escape: only ASCII controls and `&<>"` do, and U+FFFE/U+FFFF (EF BF BE/BF).
     let plain = text.utf8.allSatisfy { byte in
         guard byte >= 0x20 else { return byte == 0x09 || byte == 0x0A }
