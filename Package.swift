@@ -15,6 +15,11 @@ let package = Package(
         .executable(name: "plansync-bench", targets: ["plansync-bench"]),
         .library(name: "PlanSyncCore", targets: ["PlanSyncCore"]),
     ],
+    traits: [
+        // The schema of the next version, with a field this one lacks: built apart (`.ci/build-next-schema`) so
+        // that the tests run this version's binaries beside a newer schema's (MixedSchemaTests).
+        .trait(name: "NextSchema", description: "Build the next version's schema, for compatibility tests.")
+    ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
@@ -33,7 +38,7 @@ let package = Package(
         .target(
             name: "PlanSyncCore",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-            swiftSettings: upcoming
+            swiftSettings: upcoming + [.define("PLANSYNC_NEXT_SCHEMA", .when(traits: ["NextSchema"]))]
         ),
         // The bundled plans, as structured data, and the function that turns them into records.
         .target(

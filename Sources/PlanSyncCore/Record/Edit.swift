@@ -50,10 +50,20 @@ public struct Writer: Hashable, Sendable {
 public struct RecordError: Error, Hashable, Sendable, CustomStringConvertible {
     public let record: String
     public let message: String
+    /// What the schema does not know, when that is what is wrong: `the field 'location' of 'activity'`, or
+    /// `the collection 'contact'`. A newer build's schema may know it (README, "Upgrading offices gradually").
+    public let unknown: String?
 
-    public init(record: String, _ message: String) {
+    public init(record: String, _ message: String, unknown: String? = nil) {
         self.record = record
         self.message = message
+        self.unknown = unknown
+    }
+
+    /// A record of a collection the schema does not know.
+    static func unknownCollection(_ collection: String, record: String) -> RecordError {
+        RecordError(
+            record: record, "unknown collection '\(collection)'", unknown: "the collection '\(collection)'")
     }
 
     public var description: String { "\(record): \(message)" }
@@ -64,7 +74,7 @@ extension RecordState {
     /// field (or translation, or tombstones) this copy holds — it was made knowing them.
     public mutating func apply(_ edit: Edit, schema: Schema, by writer: Writer) throws(RecordError) {
         guard let collectionSchema = schema.collection(collection) else {
-            throw RecordError(record: id, "unknown collection '\(collection)'")
+            throw RecordError.unknownCollection(collection, record: id)
         }
         switch edit {
         case .set(let name, let value):
@@ -119,7 +129,7 @@ extension RecordState {
         resolution: Resolution?, schema: Schema, by writer: Writer
     ) throws(RecordError) {
         guard let collectionSchema = schema.collection(collection) else {
-            throw RecordError(record: id, "unknown collection '\(collection)'")
+            throw RecordError.unknownCollection(collection, record: id)
         }
         let field = try collectionSchema.require(name, record: id)
         guard field.translatable else {
@@ -174,7 +184,8 @@ extension CollectionSchema {
         guard let field = field(name) else {
             throw RecordError(
                 record: record,
-                "unknown field '\(name)' in \(self.name) (fields: \(fields.map(\.name).joined(separator: ", ")))")
+                "unknown field '\(name)' in \(self.name) (fields: \(fields.map(\.name).joined(separator: ", ")))",
+                unknown: "the field '\(name)' of '\(self.name)'")
         }
         return field
     }

@@ -28,7 +28,7 @@ public struct NewRecord: Sendable, Hashable {
     public func state(schema: Schema, writer: () throws -> Writer) throws(RecordError) -> RecordState {
         try RecordID.validate(id)
         guard schema.collection(collection) != nil else {
-            throw RecordError(record: id, "unknown collection '\(collection)'")
+            throw RecordError.unknownCollection(collection, record: id)
         }
         var state = RecordState(id: id, collection: collection)
         for value in values where !value.value.isEmpty {

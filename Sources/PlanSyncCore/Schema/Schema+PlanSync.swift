@@ -85,7 +85,7 @@ extension Schema {
 
     /// Key activities and their related activities share one shape; only the parent differs.
     private static func workFields(parent: String) -> [FieldSchema] {
-        [
+        nextWorkFields + [
             FieldSchema("plan", .reference, rule: .lastWriterWins),
             FieldSchema(parent, .reference, rule: .lastWriterWins),
             FieldSchema("code", .text, rule: .lastWriterWins),
@@ -103,6 +103,19 @@ extension Schema {
             FieldSchema("status", .choice(ProgressStatus.values), rule: .lastWriterWins, audience: .progress),
             FieldSchema("progress", .text, rule: .keepBoth, audience: .progress),
         ]
+    }
+}
+
+extension Schema {
+    /// What the next version's schema adds to an activity, built with the trait `NextSchema` only: where the work
+    /// happens. This version's binaries keep such a field intact without knowing it (README, "Upgrading offices
+    /// gradually"); the tests build the next schema apart and sync this version's binaries beside its own.
+    static var nextWorkFields: [FieldSchema] {
+        #if PLANSYNC_NEXT_SCHEMA
+            [FieldSchema("location", .text, rule: .keepBoth)]
+        #else
+            []
+        #endif
     }
 }
 

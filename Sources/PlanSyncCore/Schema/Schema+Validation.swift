@@ -132,7 +132,7 @@ extension Schema {
     public func validate(_ record: RecordState) throws(RecordError) {
         try RecordID.validate(record.id)
         guard let collection = collection(record.collection) else {
-            throw RecordError(record: record.id, "unknown collection '\(record.collection)'")
+            throw RecordError.unknownCollection(record.collection, record: record.id)
         }
         for (name, entries) in record.fields {
             let field = try collection.require(name, record: record.id)
@@ -169,7 +169,7 @@ extension Schema {
     /// by `validate(_:)`.
     public func validate(stores: Set<WriteTarget>, of record: RecordState) throws(RecordError) {
         guard let collection = collection(record.collection) else {
-            throw RecordError(record: record.id, "unknown collection '\(record.collection)'")
+            throw RecordError.unknownCollection(record.collection, record: record.id)
         }
         for target in stores {
             switch target {

@@ -45,6 +45,13 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     }
 
     static func badRequest(_ detail: String) -> APIError { APIError(.badRequest, "bad_request", detail) }
+    /// A record with a field or collection this server's schema lacks: written by a newer `plansync`.
+    static func unknownToServer(_ error: RecordError) -> APIError {
+        APIError(
+            .badRequest, "unknown_to_server",
+            "\(error.record): this server (plansync-server \(PlanSyncVersion.current)) does not know "
+                + "\(error.unknown ?? "what it holds"), which a newer plansync writes; upgrade the server")
+    }
     static func tooLarge(_ detail: String) -> APIError { APIError(.contentTooLarge, "too_large", detail) }
     static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, "forbidden", detail) }
     static func historyChanged(resume: UInt64, epoch: String, seen: HistoryPosition) -> APIError {

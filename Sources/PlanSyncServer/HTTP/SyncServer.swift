@@ -94,6 +94,8 @@ public struct SyncServer: Sendable {
             do {
                 try schema.validate(record)
                 if let stores = push.stores[record.id] { try schema.validate(stores: stores, of: record) }
+            } catch let error where error.unknown != nil {
+                throw APIError.unknownToServer(error)
             } catch {
                 throw APIError.badRequest("\(error)")
             }
