@@ -12,6 +12,9 @@ struct Offices: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
+        guard FileManager.default.fileExists(atPath: data.data + "/plansync.sqlite") else {
+            throw ValidationError("\(data.data) holds no PlanSync data (no plansync.sqlite)")
+        }
         let offices = OfficeActivity.offices(from: try await data.store().syncActivity())
         if json {
             let objects: [[String: Any]] = offices.map { office in

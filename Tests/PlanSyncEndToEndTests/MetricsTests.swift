@@ -119,6 +119,11 @@ struct MetricsTests {
         try expectSuccess(table)
         #expect(table.stdout.contains("SYR  last sync never"), "\(table)")
         #expect(table.stdout.contains("kabul") && table.stdout.contains("herat"), "\(table)")
+
+        let nowhere = cluster.directory.file("no-such-folder")
+        let refused = try run("plansync-server", ["offices", "--data", nowhere])
+        #expect(refused.status == 64 && refused.stderr.contains("holds no PlanSync data"), "\(refused)")
+        #expect(!FileManager.default.fileExists(atPath: nowhere), "nothing is created")
     }
 }
 
