@@ -17,36 +17,56 @@ struct ServeSetting: Sendable {
     /// The key in the configuration file; the flag and the environment variable are named after it.
     let key: String
     let kind: Kind
-    /// nil: the setting must be given.
+    /// nil: the setting is absent unless given (or, when `required`, must be given).
     let defaultValue: ConfigContent?
+    let required: Bool
     /// The flag's value, when it was given.
     let flag: @Sendable (ServeOptions) -> ConfigContent?
 
     enum Kind: String, Sendable {
         case text = "text"
         case wholeNumber = "a whole number"
+        case number = "a number"
     }
 
     /// Every setting of `serve`, in the order of docs/CONFIGURATION.md. A new setting is one line here and its
     /// `@Option` in `ServeOptions`.
     static let all: [ServeSetting] = [
-        ServeSetting("data", \.data, default: nil),
+        ServeSetting("data", \.data, default: nil, required: true),
         ServeSetting("host", \.host, default: "127.0.0.1"),
         ServeSetting("port", \.port, default: 8080),
     ]
 
-    init(_ key: String, _ flag: any KeyPath<ServeOptions, String?> & Sendable, default value: String?) {
+    init(
+        _ key: String, _ flag: any KeyPath<ServeOptions, String?> & Sendable, default value: String?,
+        required: Bool = false
+    ) {
         self.key = key
+        self.required = required
         self.kind = .text
         self.defaultValue = value.map { .string($0) }
         self.flag = { options in options[keyPath: flag].map { .string($0) } }
     }
 
-    init(_ key: String, _ flag: any KeyPath<ServeOptions, Int?> & Sendable, default value: Int?) {
+    init(
+        _ key: String, _ flag: any KeyPath<ServeOptions, Int?> & Sendable, default value: Int?, required: Bool = false
+    ) {
         self.key = key
+        self.required = required
         self.kind = .wholeNumber
         self.defaultValue = value.map { .int($0) }
         self.flag = { options in options[keyPath: flag].map { .int($0) } }
+    }
+
+    init(
+        _ key: String, _ flag: any KeyPath<ServeOptions, Double?> & Sendable, default value: Double?,
+        required: Bool = false
+    ) {
+        self.key = key
+        self.required = required
+        self.kind = .number
+        self.defaultValue = value.map { .double($0) }
+        self.flag = { options in options[keyPath: flag].map { .double($0) } }
     }
 
     var environmentVariable: String { "PLANSYNC_" + key.uppercased().replacingOccurrences(of: ".", with: "_") }
@@ -77,22 +97,36 @@ struct ServeSettings: Sendable {
             },
         ]
         let file = options.config ?? environment["PLANSYNC_CONFIG"]
-        if let file { providers.append(try await fileProvider(file)) }
+        var fileKeys: Set<String> = []
+        if let file {
+            let (provider, keys) = try await fileProvider(file)
+            providers.append(provider)
+            fileKeys = keys
+        }
         providers.append(InMemoryProvider(name: "defaults", values: defaults))
         let reader = ConfigReader(providers: providers)
         var values: [String: ConfigContent] = [:]
         for setting in ServeSetting.all {
+            let given =
+                setting.flag(options) != nil || environment[setting.environmentVariable] != nil
+                || fileKeys.contains(setting.key)
+            if !given, setting.defaultValue == nil {
+                guard setting.required else { continue }
+                throw Problem(
+                    description:
+                        "no \(setting.key) setting: give --\(setting.key.replacingOccurrences(of: ".", with: "-")), "
+                        + "\(setting.environmentVariable) or '\(setting.key)' in "
+                        + (file ?? "a configuration file"))
+            }
+            let key = ConfigKey(setting.configKey.components)
             do {
                 switch setting.kind {
-                case .text:
-                    values[setting.key] = .string(
-                        try reader.requiredString(forKey: ConfigKey(setting.configKey.components)))
-                case .wholeNumber:
-                    values[setting.key] = .int(try reader.requiredInt(forKey: ConfigKey(setting.configKey.components)))
+                case .text: values[setting.key] = .string(try reader.requiredString(forKey: key))
+                case .wholeNumber: values[setting.key] = .int(try reader.requiredInt(forKey: key))
+                case .number: values[setting.key] = .double(try reader.requiredDouble(forKey: key))
                 }
             } catch {
-                throw problem(
-                    with: setting, file: file, flagGiven: setting.flag(options) != nil, environment: environment)
+                throw problem(with: setting, file: file, environment: environment)
             }
         }
         return ServeSettings(values: values)
@@ -108,17 +142,19 @@ struct ServeSettings: Sendable {
         return value
     }
 
-    /// Why `setting` could not be read: missing everywhere, or not of its kind where it was given.
-    private static func problem(
-        with setting: ServeSetting, file: String?, flagGiven: Bool, environment: [String: String]
-    ) -> Problem {
-        if setting.defaultValue == nil, !flagGiven, environment[setting.environmentVariable] == nil {
-            let inFile = file.map { " or '\(setting.key)' in \($0)" } ?? " or '\(setting.key)' in a configuration file"
-            return Problem(
-                description:
-                    "no \(setting.key) setting: give --\(setting.key.replacingOccurrences(of: ".", with: "-")), "
-                    + "\(setting.environmentVariable)\(inFile)")
-        }
+    /// An optional text setting (no default), nil when it was given nowhere.
+    func optionalString(_ key: String) -> String? {
+        guard case .string(let value) = values[key] else { return nil }
+        return value
+    }
+
+    func double(_ key: String) -> Double {
+        guard case .double(let value) = values[key] else { preconditionFailure("\(key) is not a number setting") }
+        return value
+    }
+
+    /// Why `setting`, given somewhere, could not be read: not of its kind where it was given.
+    private static func problem(with setting: ServeSetting, file: String?, environment: [String: String]) -> Problem {
         if let text = environment[setting.environmentVariable] {
             return Problem(
                 description: "\(setting.environmentVariable): expected \(setting.kind.rawValue), not '\(text)'")
@@ -128,7 +164,9 @@ struct ServeSettings: Sendable {
     }
 
     /// The configuration file, refused with one line when it is not a JSON object of known keys.
-    private static func fileProvider(_ path: String) async throws(Problem) -> FileProvider<JSONSnapshot> {
+    private static func fileProvider(
+        _ path: String
+    ) async throws(Problem) -> (provider: FileProvider<JSONSnapshot>, keys: Set<String>) {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -140,7 +178,8 @@ struct ServeSettings: Sendable {
             throw Problem(description: "\(path): not a JSON object of settings (docs/CONFIGURATION.md)")
         }
         let known = Set(ServeSetting.all.map(\.key))
-        if let unknown = keys(of: object).first(where: { !known.contains($0) }) {
+        let given = keys(of: object)
+        if let unknown = given.first(where: { !known.contains($0) }) {
             throw Problem(
                 description:
                     "\(path): unknown key '\(unknown)' (the keys are \(known.sorted().joined(separator: ", ")))")
@@ -148,7 +187,7 @@ struct ServeSettings: Sendable {
         do {
             let location = ConfigReader(
                 provider: InMemoryProvider(values: ["filePath": .init(.string(path), isSecret: false)]))
-            return try await FileProvider<JSONSnapshot>(config: location)
+            return (try await FileProvider<JSONSnapshot>(config: location), Set(given))
         } catch {
             throw Problem(description: "\(path): \(error)")
         }
