@@ -29,21 +29,31 @@ public final class ServerMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         pushedRecords = registry.makeCounter(
-            name: "plansync_push_records_total", help: "Records received in accepted pushes.")
+            descriptor: Self.named("plansync_push_records_total", "Records received in accepted pushes."))
         changedRecords = registry.makeCounter(
-            name: "plansync_push_changed_records_total", help: "Pushed records that changed what the server holds.")
+            descriptor: Self.named(
+                "plansync_push_changed_records_total", "Pushed records that changed what the server holds."))
         pushedBytes = registry.makeCounter(
-            name: "plansync_push_bytes_total", help: "Bytes of push request bodies, as sent (gzip-compressed or not).")
+            descriptor: Self.named(
+                "plansync_push_bytes_total", "Bytes of push request bodies, as sent (gzip-compressed or not)."))
         pulledRecords = registry.makeCounter(
-            name: "plansync_pull_records_total", help: "Changes served in pull pages (a replica's own ones included).")
+            descriptor: Self.named(
+                "plansync_pull_records_total", "Changes served in pull pages (a replica's own ones included)."))
         pulledBytes = registry.makeCounter(
-            name: "plansync_pull_bytes_total", help: "Bytes of pull pages and push answers, as sent.")
-        storeRecords = registry.makeGauge(name: "plansync_store_records", help: "Records held, deleted ones included.")
-        storeBytes = registry.makeGauge(name: "plansync_store_bytes", help: "Size of the store on disk.")
+            descriptor: Self.named("plansync_pull_bytes_total", "Bytes of pull pages and push answers, as sent."))
+        storeRecords = registry.makeGauge(
+            descriptor: Self.named("plansync_store_records", "Records held, deleted ones included."))
+        storeBytes = registry.makeGauge(descriptor: Self.named("plansync_store_bytes", "Size of the store on disk."))
         openDecisions = registry.makeGauge(
-            name: "plansync_open_decisions", help: "Conflicts and pending held edits waiting on someone.")
+            descriptor: Self.named("plansync_open_decisions", "Conflicts and pending held edits waiting on someone."))
         heldEdits = registry.makeGauge(
-            name: "plansync_held_edits", help: "Offices' edits of approved reports waiting for the central team.")
+            descriptor: Self.named(
+                "plansync_held_edits", "Offices' edits of approved reports waiting for the central team."))
+    }
+
+    /// A metric's whole Prometheus name, with its help line.
+    static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// The swift-metrics backend that puts metrics recorded elsewhere (Hummingbird's requests) in `registry`.
@@ -88,8 +98,9 @@ public final class ServerMetrics: Sendable {
     func refusedPush(_ error: any Error) {
         let reason = (error as? APIError)?.code ?? "internal"
         registry.makeCounter(
-            name: "plansync_push_refused_total", labels: [("reason", reason)],
-            help: "Pushes refused, by the error code they were answered with."
+            descriptor: Self.named(
+                "plansync_push_refused_total", "Pushes refused, by the error code they were answered with."),
+            labels: [("reason", reason)]
         ).increment()
     }
 
@@ -113,8 +124,10 @@ public final class ServerMetrics: Sendable {
         for office in offices {
             // Seconds since 1970; 0 for an office none of whose replicas ever synced.
             registry.makeGauge(
-                name: "plansync_office_last_sync_timestamp_seconds", labels: [("office", office.office)],
-                help: "When any replica of the office last pushed or pulled (0: never)."
+                descriptor: Self.named(
+                    "plansync_office_last_sync_timestamp_seconds",
+                    "When any replica of the office last pushed or pulled (0: never)."),
+                labels: [("office", office.office)]
             ).set(office.lastSync.map { Double($0) / 1000 } ?? 0)
         }
         return registry.emitToString()
