@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import PlanSyncCore
 import PlanSyncServer
 
@@ -10,13 +11,19 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
         commandName: "plansync-server",
         abstract: "The PlanSync sync server: stores every replica's changes and serves them to the others.",
         version: PlanSyncVersion.server,
-        subcommands: [Serve.self, Token.self, Backup.self, Restore.self])
+        subcommands: [Serve.self, Token.self, Backup.self, Restore.self, Offices.self])
 }
 
 /// The data folder every subcommand works on.
 struct DataOptions: ParsableArguments {
     @Option(help: "The server's data folder (created and seeded with the bundled plans when empty or missing).")
     var data: String
+
+    init() {}
+
+    init(data: String) {
+        self.data = data
+    }
 
     func store(logger: Logger? = nil) throws -> SQLiteSyncStore {
         do {
@@ -31,11 +38,17 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the sync server until SIGTERM or SIGINT (in-flight requests finish first).")
 
-    @OptionGroup var data: DataOptions
-    @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
+    @OptionGroup var options: ServeOptions
 
     func run() async throws {
+        let settings: ServeSettings
+        do {
+            settings = try await ServeSettings.resolve(options, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let data = DataOptions(data: settings.string("data"))
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansync-server")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
@@ -50,9 +63,11 @@ struct Serve: AsyncParsableCommand {
         // Every start opens a new epoch of the history, before the first request.
         let epoch = try await store.epoch()
         logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
-        let server = SyncServer(store: store, logger: logger)
-        let host = self.host
-        try await server.run(host: host, port: port) { port in
+        let metrics = ServerMetrics()
+        MetricsSystem.bootstrap(metrics.factory)
+        let server = SyncServer(store: store, logger: logger, metrics: metrics)
+        let host = settings.string("host")
+        try await server.run(host: host, port: settings.int("port")) { port in
             // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
             FileHandle.standardOutput.write(Data("plansync-server listening on http://\(host):\(port)\n".utf8))
         }
@@ -86,7 +101,9 @@ struct Token: AsyncParsableCommand {
                 }
             }
             if role != .office, office != nil { throw ValidationError("--office is only for office tokens") }
-            if role != .translator, language != nil { throw ValidationError("--language is only for translator tokens") }
+            if role != .translator, language != nil {
+                throw ValidationError("--language is only for translator tokens")
+            }
         }
 
         func run() async throws {

@@ -25,12 +25,17 @@ public struct SyncServer: Sendable {
     public let schema: Schema
     public let limits: Limits
     public let logger: Logger
+    public let metrics: ServerMetrics
 
-    public init(store: any SyncStore, schema: Schema = .planSync, limits: Limits = Limits(), logger: Logger) {
+    public init(
+        store: any SyncStore, schema: Schema = .planSync, limits: Limits = Limits(), logger: Logger,
+        metrics: ServerMetrics = ServerMetrics()
+    ) {
         self.store = store
         self.schema = schema
         self.limits = limits
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// The application, ready to run as a service (graceful shutdown on SIGTERM and SIGINT).
@@ -51,6 +56,7 @@ public struct SyncServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.get("/") { _, _ in Self.homePage() }
         router.get("/health") { _, _ in
@@ -58,6 +64,7 @@ public struct SyncServer: Sendable {
         }
         router.get("/v1/session") { request, _ in
             let principal = try await authenticate(request)
+            _ = try protocolVersion(request)
             let info = SessionInfo(
                 server: try await store.serverID(), principal: principal, time: Self.now(),
                 epoch: try await store.epoch().id)
@@ -71,11 +78,18 @@ public struct SyncServer: Sendable {
                 // Refused before the body was read: read it (within the limit) and drop it, so a client that
                 // sends its whole body before reading the answer still gets the answer.
                 _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
+                metrics.refusedPush(error)
                 throw error
             }
-            return try await push(request, principal: principal)
+            do {
+                return try await push(request, principal: principal)
+            } catch {
+                metrics.refusedPush(error)
+                throw error
+            }
         }
         router.get("/v1/pull") { request, _ in try await pull(request) }
+        addOperationsRoutes(to: router)
         return router
     }
 
@@ -137,14 +151,17 @@ public struct SyncServer: Sendable {
                 "changed": "\(response.changed)", "held": "\(response.held.count)",
                 "evicted": "\(response.evicted.count)", "partial": "\(response.partial.count)",
             ])
+        metrics.push(received: response.received, changed: response.changed)
+        await noteSync(push.replica)
         // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
         var page: PullPage?
         if let pull = push.pull, version >= 2 {
             page = try await store.pull(
                 since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
                 deltas: true, extra: try await pageExtra())
+            metrics.pulled(records: page?.count ?? 0)
         }
-        return try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request)
+        return counted(try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request))
     }
 
     /// The members every pull page ends with: the server's time, its epoch and the protocol version.
@@ -174,7 +191,9 @@ public struct SyncServer: Sendable {
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
             deltas: version >= 2, extra: try await pageExtra())
-        return try Self.json(page.json, compressingFor: request)
+        metrics.pulled(records: page.count)
+        await noteSync(replica)
+        return counted(try Self.json(page.json, compressingFor: request))
     }
 
     /// A JSON answer, gzip-compressed when the client accepts it and it is over 512 bytes.
@@ -264,6 +283,7 @@ public struct SyncServer: Sendable {
             // The rest of the body is still coming: answer and close rather than read it.
             throw APIError.tooLarge("request body over \(limits.maxBodyBytes) bytes").closingConnection
         }
+        metrics.pushed(bytes: body.readableBytes)
         if let encoding = request.headers[.contentEncoding], encoding != "identity" {
             guard encoding == "gzip" else { throw APIError.badRequest("unsupported Content-Encoding '\(encoding)'") }
             do {

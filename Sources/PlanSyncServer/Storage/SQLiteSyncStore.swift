@@ -12,6 +12,9 @@ public final class SQLiteSyncStore: SyncStore {
     let schema: Schema
     /// The epoch this process serves, once opened.
     private let opened = Mutex<Task<Epoch, any Error>?>(nil)
+    /// Open decisions and held edits per record, brought up to date from the changes after its sequence at
+    /// each census (`SQLiteSyncStore+Census.swift`).
+    let decisionTally = Mutex(DecisionTally())
 
     /// Opens the store in `directory`, creating the folder and the database if new, and seeding the bundled
     /// plans and materials with their translations: all of them into a new folder, and into an existing one
@@ -152,6 +155,10 @@ public final class SQLiteSyncStore: SyncStore {
                     INSERT INTO record_store(record_id, store, seq) SELECT id, '*', seq FROM record;
                     ALTER TABLE record ADD COLUMN context TEXT;
                     """)
+        }
+        migrator.registerMigration("v6-last-sync") { db in
+            // When each replica last pushed or pulled (milliseconds since 1970): which offices have not synced.
+            try db.execute(sql: "ALTER TABLE replica ADD COLUMN last_sync INTEGER")
         }
         return migrator
     }

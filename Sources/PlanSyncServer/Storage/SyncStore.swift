@@ -46,6 +46,18 @@ public protocol SyncStore: Sendable {
     /// holder keeps the replicas bound to that name).
     func createToken(_ principal: Principal, hash: String) async throws
     func revokeToken(name: String) async throws -> Bool
+
+    // MARK: - What operators watch (`GET /metrics`, `plansync-server offices`)
+
+    /// Notes that `replica` synced (a push or a pull answered) at `time`, in milliseconds since 1970, with the
+    /// data, so each office's last sync survives a restart. A time earlier than the one noted is ignored.
+    func noteSync(replica: ReplicaID, at time: UInt64) async throws
+
+    /// Every live token's holder with the replicas bound to its name and when each last synced.
+    func syncActivity() async throws -> [TokenActivity]
+
+    /// What the store holds at the time of the call: records, bytes on disk, open decisions, pending held edits.
+    func census() async throws -> StoreCensus
 }
 
 /// One run of a server over its data: positions in the history are `(epoch, sequence)`.
