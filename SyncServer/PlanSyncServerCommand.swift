@@ -13,16 +13,60 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Token.self, Backup.self, Restore.self])
 }
 
-/// The data folder every subcommand works on.
-struct DataOptions: ParsableArguments {
+/// Where every subcommand finds the server's data: a data folder (the embedded SQLite store), or a PostgreSQL
+/// database that several instances share.
+struct StoreOptions: ParsableArguments {
     @Option(help: "The server's data folder (created and seeded with the bundled plans when empty or missing).")
-    var data: String
+    var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database, postgres://USER@HOST:PORT/DB, that several instances can share (created "
+                + "tables and seeded on first use); also read from PLANSYNC_DATABASE_URL.",
+            valueName: "url"))
+    var database: String?
 
-    func store(logger: Logger? = nil) throws -> SQLiteSyncStore {
-        do {
-            return try SQLiteSyncStore(directory: data, logger: logger)
-        } catch {
-            throw ValidationError("cannot open the data folder \(data): \(error)")
+    /// The storage named: `--data`, `--database`, or `PLANSYNC_DATABASE_URL` when neither is given.
+    enum Location {
+        case folder(String)
+        case database(DatabaseURL)
+    }
+
+    var location: Location {
+        get throws {
+            if data != nil, database != nil { throw ValidationError("give --data DIR or --database URL, not both") }
+            if let data { return .folder(data) }
+            let environment = ProcessInfo.processInfo.environment["PLANSYNC_DATABASE_URL"].flatMap {
+                $0.isEmpty ? nil : $0
+            }
+            guard let text = database ?? environment else {
+                throw ValidationError("missing --data DIR or --database URL (or PLANSYNC_DATABASE_URL)")
+            }
+            do {
+                return .database(try DatabaseURL(text))
+            } catch {
+                throw ValidationError("--database: \(error)")
+            }
+        }
+    }
+
+    func validate() throws {
+        _ = try location
+    }
+
+    func store(logger: Logger? = nil) async throws -> any SyncStore {
+        switch try location {
+        case .folder(let data):
+            do {
+                return try SQLiteSyncStore(directory: data, logger: logger)
+            } catch {
+                throw ValidationError("cannot open the data folder \(data): \(error)")
+            }
+        case .database(let url):
+            do {
+                return try await PostgresSyncStore(url: url, logger: logger)
+            } catch {
+                throw ValidationError("\(error)")
+            }
         }
     }
 }
@@ -31,22 +75,26 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the sync server until SIGTERM or SIGINT (in-flight requests finish first).")
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansync-server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        let lock: DataFolderLock
-        do {
-            lock = try DataFolderLock(directory: data.data, purpose: "start")
-        } catch let error as StoreError {
-            throw ValidationError("\(error)")
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        // A data folder is one server's alone; a database is shared by every instance started on it.
+        var lock: DataFolderLock?
+        if case .folder(let data) = try storage.location {
+            do {
+                lock = try DataFolderLock(directory: data, purpose: "start")
+            } catch let error as StoreError {
+                throw ValidationError("\(error)")
+            }
         }
-        defer { lock.release() }
-        let store = try data.store(logger: logger)
+        defer { lock?.release() }
+        let store = try await storage.store(logger: logger)
         // Every start opens a new epoch of the history, before the first request.
         let epoch = try await store.epoch()
         logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
@@ -68,7 +116,7 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it, once, alone on stdout. Only its SHA-256 hash is stored.")
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var storage: StoreOptions
         @Option(help: "A unique name for the token's holder (recorded on the conflicts they resolve).")
         var name: String
         @Option(help: "admin, office, translator or viewer.") var role: Role
@@ -86,11 +134,13 @@ struct Token: AsyncParsableCommand {
                 }
             }
             if role != .office, office != nil { throw ValidationError("--office is only for office tokens") }
-            if role != .translator, language != nil { throw ValidationError("--language is only for translator tokens") }
+            if role != .translator, language != nil {
+                throw ValidationError("--language is only for translator tokens")
+            }
         }
 
         func run() async throws {
-            let store = try data.store()
+            let store = try await storage.store()
             let token = TokenHash.newToken()
             do {
                 try await store.createToken(
@@ -106,11 +156,11 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token; the server refuses it from the next request on.")
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var storage: StoreOptions
         @Option(help: "The name the token was created with.") var name: String
 
         func run() async throws {
-            guard try await data.store().revokeToken(name: name) else {
+            guard try await storage.store().revokeToken(name: name) else {
                 throw ValidationError("no live token named '\(name)'")
             }
             print("revoked \(name)")
@@ -120,21 +170,29 @@ struct Token: AsyncParsableCommand {
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a consistent copy of the data to one file, while the server runs.")
+        abstract: "Write a consistent copy of the data to one file, while the server runs.",
+        discussion: "On PostgreSQL the copy is pg_dump's plain SQL, taken in one snapshot.")
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The backup file to write (must not exist).") var output: String
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: data.data + "/plansync.sqlite") else {
-            throw ValidationError("\(data.data) holds no PlanSync data (no plansync.sqlite)")
-        }
+        let summary: SQLiteSyncStore.BackupSummary
         do {
-            let summary = try data.store().backup(to: output)
-            print("backed up \(summary.records) record(s) up to change \(summary.seq) to \(output)")
+            switch try storage.location {
+            case .folder(let data):
+                guard FileManager.default.fileExists(atPath: data + "/plansync.sqlite") else {
+                    throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
+                }
+                guard let store = try await storage.store() as? SQLiteSyncStore else { return }
+                summary = try store.backup(to: output)
+            case .database(let url):
+                summary = try await PostgresSyncStore.backup(url: url, to: output)
+            }
         } catch let error as StoreError {
             throw ValidationError("\(error)")
         }
+        print("backed up \(summary.records) record(s) up to change \(summary.seq) to \(output)")
     }
 }
 
@@ -142,15 +200,22 @@ struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup back in place of the data (the server must be stopped).",
         discussion: "Replicas notice at their next sync that the server went back: they push again their own "
-            + "writes the backup lacks and pull again what they may have missed.")
+            + "writes the backup lacks and pull again what they may have missed. On PostgreSQL the backup is "
+            + "loaded into an empty database (create it first); every instance is stopped.")
 
-    @Option(help: "The server's data folder.") var data: String
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The backup file, written by 'plansync-server backup'.") var from: String
 
     func run() async throws {
         do {
-            let summary = try SQLiteSyncStore.restore(directory: data, from: from)
-            print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(data)")
+            switch try storage.location {
+            case .folder(let data):
+                let summary = try SQLiteSyncStore.restore(directory: data, from: from)
+                print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(data)")
+            case .database(let url):
+                let summary = try await PostgresSyncStore.restore(url: url, from: from)
+                print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(url)")
+            }
         } catch let error as StoreError {
             throw ValidationError("\(error)")
         }
