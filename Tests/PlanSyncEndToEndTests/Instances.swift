@@ -53,10 +53,10 @@ final class Instances: Sendable {
         return result.stdout
     }
 
-    /// The ids of the bundled activities, in order.
+    /// The ids of the bundled activities and related activities (which have a `comment`), in order.
     func activityIDs() throws -> [String] {
-        try database.value("SELECT id FROM record WHERE collection = 'activity' ORDER BY id").split(separator: "\n")
-            .map(String.init)
+        try database.value("SELECT id FROM record WHERE collection IN ('activity', 'related') ORDER BY id")
+            .split(separator: "\n").map(String.init)
     }
 }
 

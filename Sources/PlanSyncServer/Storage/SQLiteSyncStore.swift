@@ -513,6 +513,12 @@ public enum StoreError: Error, CustomStringConvertible {
     /// The PostgreSQL database cannot be reached, or refused.
     case database(String)
 
+    /// The database failed, not the request.
+    public var isDatabase: Bool {
+        if case .database = self { return true }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .collectionMismatch(let id, let stored): "\(id): the record exists in collection '\(stored)'"
