@@ -260,7 +260,8 @@ public final class PostgresSyncStore: SyncStore {
                 """
                 SELECT record_store.seq, record_store.record_id, record_store.store FROM record_store
                 JOIN record ON record.id = record_store.record_id
-                WHERE (record_store.seq, record_store.store) > (\(after.seq), \(after.store))
+                WHERE record_store.seq > \(since) AND (record_store.seq > \(after.seq)
+                        OR (record_store.seq = \(after.seq) AND record_store.store > \(after.store)))
                     AND (\(scope.everything) OR record.office IS NULL OR record.office = \(scope.office))
                 ORDER BY record_store.seq, record_store.store LIMIT \(chunk)
                 """, logger: logger
