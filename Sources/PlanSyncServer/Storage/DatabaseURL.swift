@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// A PostgreSQL database named by a `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` URL.
@@ -78,10 +80,23 @@ extension StoreError {
             return .database("\(url): \(message)")
         }
         if let underlying = error.underlying {
-            return .database("cannot reach the database \(url): \(underlying)")
+            return .database("cannot reach the database \(url): \(reason(underlying))")
         }
         return .database("cannot reach the database \(url): \(error.code)")
     }
+}
+
+/// Why a connection failed, as the system says it ("Connection refused"), or the error itself.
+private func reason(_ error: any Error) -> String {
+    var error = error
+    if let failed = error as? NIOConnectionError {
+        guard let first = failed.connectionErrors.first?.error ?? failed.dnsAError else {
+            return "\(failed.host) has no address"
+        }
+        error = first
+    }
+    if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
+    return "\(error)"
 }
 
 extension PostgresTransactionError {
