@@ -92,12 +92,15 @@ public final class PostgresSyncStore: SyncStore {
 
     public func bind(replica: ReplicaID, to token: String) async throws -> String {
         try await transaction { connection, logger in
+            // Read first: every request binds, and nearly every replica is bound already.
+            let owner: PostgresQuery = "SELECT token FROM replica WHERE id = \(replica.rawValue)"
+            if let known = try await connection.query(owner, logger: logger).collect().first {
+                return try known.decode(String.self)
+            }
             try await connection.query(
                 "INSERT INTO replica(id, token) VALUES (\(replica.rawValue), \(token)) ON CONFLICT (id) DO NOTHING",
                 logger: logger)
-            return try await connection.query(
-                "SELECT token FROM replica WHERE id = \(replica.rawValue)", logger: logger
-            ).collect().first?.decode(String.self) ?? token
+            return try await connection.query(owner, logger: logger).collect().first?.decode(String.self) ?? token
         }
     }
 
