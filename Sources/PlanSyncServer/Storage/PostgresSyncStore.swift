@@ -305,23 +305,27 @@ public final class PostgresSyncStore: SyncStore {
     }
 
     public func principal(tokenHash: String) async throws -> Principal? {
-        try await transaction { connection, logger in
-            let rows = try await connection.query(
+        // One statement on every request: no transaction around it.
+        let rows: [PostgresRow]
+        do {
+            rows = try await client.query(
                 "SELECT name, hash, role, office, language FROM token WHERE revoked_at IS NULL", logger: logger
             ).collect()
-            return TokenHash.principal(
-                matching: tokenHash,
-                among: try rows.map { row in
-                    let (name, hash, role, office, language) = try row.decode(
-                        (String, String, String, String?, String?).self)
-                    return (
-                        hash: hash,
-                        principal: Role(rawValue: role).map {
-                            Principal(name: name, role: $0, office: office, language: language)
-                        }
-                    )
-                })
+        } catch {
+            throw StoreError.unwrapping(error, at: url)
         }
+        return try TokenHash.principal(
+            matching: tokenHash,
+            among: try rows.map { row in
+                let (name, hash, role, office, language) = try row.decode(
+                    (String, String, String, String?, String?).self)
+                return (
+                    hash: hash,
+                    principal: Role(rawValue: role).map {
+                        Principal(name: name, role: $0, office: office, language: language)
+                    }
+                )
+            })
     }
 
     public func createToken(_ principal: Principal, hash: String) async throws {
