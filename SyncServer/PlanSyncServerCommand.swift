@@ -65,7 +65,10 @@ struct StoreOptions: ParsableArguments {
             do {
                 return try await PostgresSyncStore(url: url, logger: logger)
             } catch {
-                throw ValidationError("\(error)")
+                // Not a malformed command line: the database did not answer or refused (69, as for a server
+                // that cannot be reached).
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                throw ExitCode(69)
             }
         }
     }

@@ -129,16 +129,20 @@ struct PostgresInstanceTests {
     }
 
     @Test func aBadOrUnreachableDatabaseIsOneLineNamingIt() throws {
-        let cases: [(arguments: [String], says: String)] = [
-            (["serve", "--database", "mysql://x@127.0.0.1/db"], "expected a URL postgres://"),
-            (["serve", "--database", "postgres://127.0.0.1:5432/db"], "names no user"),
-            (["token", "revoke", "--database", "postgres://plansync@127.0.0.1:1/db", "--name", "x"], "cannot reach"),
-            (["serve"], "missing --data DIR or --database URL"),
-            (["backup", "--data", "d", "--database", "postgres://u@h/db", "--output", "x"], "not both"),
+        // A malformed command line is 64; a database that does not answer or refuses is 69.
+        let cases: [(arguments: [String], says: String, status: Int32)] = [
+            (["serve", "--database", "mysql://x@127.0.0.1/db"], "expected a URL postgres://", 64),
+            (["serve", "--database", "postgres://127.0.0.1:5432/db"], "names no user", 64),
+            (["serve"], "missing --data DIR or --database URL", 64),
+            (["backup", "--data", "d", "--database", "postgres://u@h/db", "--output", "x"], "not both", 64),
+            (
+                ["token", "revoke", "--database", "postgres://plansync@127.0.0.1:1/db", "--name", "x"],
+                "cannot reach the database postgres://plansync@127.0.0.1:1/db: Connection refused", 69
+            ),
         ]
-        for (arguments, says) in cases {
+        for (arguments, says, status) in cases {
             let result = try run("plansync-server", arguments, environment: ["PLANSYNC_DATABASE_URL": ""])
-            #expect(result.status == 64, "\(arguments): \(result)")
+            #expect(result.status == status, "\(arguments): \(result)")
             let lines = result.stderr.split(separator: "\n").filter { !$0.hasPrefix("Usage") && !$0.hasPrefix("  See") }
             #expect(lines.count == 1 && result.stderr.contains(says), "\(arguments): \(result.stderr)")
         }
