@@ -7,15 +7,15 @@ struct Offices: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List each office, its replicas and when they last synced (works while the server runs).")
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var storage: StoreOptions
     @Flag(help: "Print JSON: one object per office with its replicas; times in ISO 8601 (UTC), null for never.")
     var json = false
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: data.data + "/plansync.sqlite") else {
-            throw ValidationError("\(data.data) holds no PlanSync data (no plansync.sqlite)")
+        if case .folder(let data) = try storage.location, !FileManager.default.fileExists(atPath: data + "/plansync.sqlite") {
+            throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
         }
-        let offices = OfficeActivity.offices(from: try await data.store().syncActivity())
+        let offices = OfficeActivity.offices(from: try await storage.store().syncActivity())
         if json {
             let objects: [[String: Any]] = offices.map { office in
                 [

@@ -14,22 +14,70 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Token.self, Backup.self, Restore.self, Offices.self])
 }
 
-/// The data folder every subcommand works on.
-struct DataOptions: ParsableArguments {
+/// Where every subcommand finds the server's data: a data folder (the embedded SQLite store), or a PostgreSQL
+/// database that several instances share.
+struct StoreOptions: ParsableArguments {
     @Option(help: "The server's data folder (created and seeded with the bundled plans when empty or missing).")
-    var data: String
+    var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database, postgres://USER@HOST:PORT/DB, that several instances can share (created "
+                + "tables and seeded on first use); also read from PLANSYNC_DATABASE_URL.",
+            valueName: "url"))
+    var database: String?
 
     init() {}
 
-    init(data: String) {
+    init(data: String?, database: String?) {
         self.data = data
+        self.database = database
     }
 
-    func store(logger: Logger? = nil) throws -> SQLiteSyncStore {
-        do {
-            return try SQLiteSyncStore(directory: data, logger: logger)
-        } catch {
-            throw ValidationError("cannot open the data folder \(data): \(error)")
+    /// The storage named: `--data`, `--database`, or `PLANSYNC_DATABASE_URL` when neither is given.
+    enum Location {
+        case folder(String)
+        case database(DatabaseURL)
+    }
+
+    var location: Location {
+        get throws {
+            if data != nil, database != nil { throw ValidationError("give --data DIR or --database URL, not both") }
+            if let data { return .folder(data) }
+            let environment = ProcessInfo.processInfo.environment["PLANSYNC_DATABASE_URL"].flatMap {
+                $0.isEmpty ? nil : $0
+            }
+            guard let text = database ?? environment else {
+                throw ValidationError("missing --data DIR or --database URL (or PLANSYNC_DATABASE_URL)")
+            }
+            do {
+                return .database(try DatabaseURL(text))
+            } catch {
+                throw ValidationError("--database: \(error)")
+            }
+        }
+    }
+
+    func validate() throws {
+        _ = try location
+    }
+
+    func store(logger: Logger? = nil) async throws -> any SyncStore {
+        switch try location {
+        case .folder(let data):
+            do {
+                return try SQLiteSyncStore(directory: data, logger: logger)
+            } catch {
+                throw ValidationError("cannot open the data folder \(data): \(error)")
+            }
+        case .database(let url):
+            do {
+                return try await PostgresSyncStore(url: url, logger: logger)
+            } catch {
+                // Not a malformed command line: the database did not answer or refused (69, as for a server
+                // that cannot be reached).
+                FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+                throw ExitCode(69)
+            }
         }
     }
 }
@@ -48,18 +96,33 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
-        let data = DataOptions(data: settings.string("data"))
+        // An empty setting (PLANSYNC_DATABASE_URL= in a shell) counts as none.
+        let given = { (key: String) in settings.optionalString(key).flatMap { $0.isEmpty ? nil : $0 } }
+        let storage = StoreOptions(data: given("data"), database: given("database.url"))
+        guard storage.data != nil || storage.database != nil else {
+            FileHandle.standardError.write(
+                Data(
+                    ("plansync-server: no data or database.url setting: give --data or --database, PLANSYNC_DATA or "
+                        + "PLANSYNC_DATABASE_URL, or 'data' or 'database.url' in "
+                        + (options.config ?? "a configuration file") + "\n").utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        try storage.validate()
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "plansync-server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
-        let lock: DataFolderLock
-        do {
-            lock = try DataFolderLock(directory: data.data, purpose: "start")
-        } catch let error as StoreError {
-            throw ValidationError("\(error)")
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        // A data folder is one server's alone; a database is shared by every instance started on it.
+        var lock: DataFolderLock?
+        if case .folder(let data) = try storage.location {
+            do {
+                lock = try DataFolderLock(directory: data, purpose: "start")
+            } catch let error as StoreError {
+                throw ValidationError("\(error)")
+            }
         }
-        defer { lock.release() }
-        let store = try data.store(logger: logger)
+        defer { lock?.release() }
+        let store = try await storage.store(logger: logger)
         // Every start opens a new epoch of the history, before the first request.
         let epoch = try await store.epoch()
         logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
@@ -83,7 +146,7 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token and print it, once, alone on stdout. Only its SHA-256 hash is stored.")
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var storage: StoreOptions
         @Option(help: "A unique name for the token's holder (recorded on the conflicts they resolve).")
         var name: String
         @Option(help: "admin, office, translator or viewer.") var role: Role
@@ -107,7 +170,7 @@ struct Token: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try data.store()
+            let store = try await storage.store()
             let token = TokenHash.newToken()
             do {
                 try await store.createToken(
@@ -123,11 +186,11 @@ struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token; the server refuses it from the next request on.")
 
-        @OptionGroup var data: DataOptions
+        @OptionGroup var storage: StoreOptions
         @Option(help: "The name the token was created with.") var name: String
 
         func run() async throws {
-            guard try await data.store().revokeToken(name: name) else {
+            guard try await storage.store().revokeToken(name: name) else {
                 throw ValidationError("no live token named '\(name)'")
             }
             print("revoked \(name)")
@@ -137,21 +200,29 @@ struct Token: AsyncParsableCommand {
 
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a consistent copy of the data to one file, while the server runs.")
+        abstract: "Write a consistent copy of the data to one file, while the server runs.",
+        discussion: "On PostgreSQL the copy is pg_dump's plain SQL, taken in one snapshot.")
 
-    @OptionGroup var data: DataOptions
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The backup file to write (must not exist).") var output: String
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: data.data + "/plansync.sqlite") else {
-            throw ValidationError("\(data.data) holds no PlanSync data (no plansync.sqlite)")
-        }
+        let summary: SQLiteSyncStore.BackupSummary
         do {
-            let summary = try data.store().backup(to: output)
-            print("backed up \(summary.records) record(s) up to change \(summary.seq) to \(output)")
+            switch try storage.location {
+            case .folder(let data):
+                guard FileManager.default.fileExists(atPath: data + "/plansync.sqlite") else {
+                    throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
+                }
+                guard let store = try await storage.store() as? SQLiteSyncStore else { return }
+                summary = try store.backup(to: output)
+            case .database(let url):
+                summary = try await PostgresSyncStore.backup(url: url, to: output)
+            }
         } catch let error as StoreError {
             throw ValidationError("\(error)")
         }
+        print("backed up \(summary.records) record(s) up to change \(summary.seq) to \(output)")
     }
 }
 
@@ -159,15 +230,22 @@ struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup back in place of the data (the server must be stopped).",
         discussion: "Replicas notice at their next sync that the server went back: they push again their own "
-            + "writes the backup lacks and pull again what they may have missed.")
+            + "writes the backup lacks and pull again what they may have missed. On PostgreSQL the backup is "
+            + "loaded into an empty database (create it first); every instance is stopped.")
 
-    @Option(help: "The server's data folder.") var data: String
+    @OptionGroup var storage: StoreOptions
     @Option(help: "The backup file, written by 'plansync-server backup'.") var from: String
 
     func run() async throws {
         do {
-            let summary = try SQLiteSyncStore.restore(directory: data, from: from)
-            print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(data)")
+            switch try storage.location {
+            case .folder(let data):
+                let summary = try SQLiteSyncStore.restore(directory: data, from: from)
+                print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(data)")
+            case .database(let url):
+                let summary = try await PostgresSyncStore.restore(url: url, from: from)
+                print("restored \(summary.records) record(s) up to change \(summary.seq) from \(from) into \(url)")
+            }
         } catch let error as StoreError {
             throw ValidationError("\(error)")
         }

@@ -7,6 +7,11 @@ import Foundation
 struct ServeOptions: ParsableArguments {
     @Option(help: "The configuration file (JSON), also PLANSYNC_CONFIG (docs/CONFIGURATION.md).") var config: String?
     @Option(help: "The server's data folder, created and seeded when new (PLANSYNC_DATA).") var data: String?
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL database, postgres://USER@HOST:PORT/DB, that several instances share (PLANSYNC_DATABASE_URL).",
+            valueName: "url"))
+    var database: String?
     @Option(help: "The address to listen on (PLANSYNC_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "The port to listen on; 0 picks a free one (PLANSYNC_PORT; default 8080).") var port: Int?
 }
@@ -14,8 +19,10 @@ struct ServeOptions: ParsableArguments {
 /// One setting of `serve`, read from its flag, else its environment variable (`PLANSYNC_` and the key in
 /// capitals, `.` as `_`), else its key in the configuration file (a `.` nests objects), else its default.
 struct ServeSetting: Sendable {
-    /// The key in the configuration file; the flag and the environment variable are named after it.
+    /// The key in the configuration file; the environment variable, and the flag unless told, are named after it.
     let key: String
+    /// The flag, without its dashes.
+    let flagName: String
     let kind: Kind
     /// nil: the setting is absent unless given (or, when `required`, must be given).
     let defaultValue: ConfigContent?
@@ -32,16 +39,19 @@ struct ServeSetting: Sendable {
     /// Every setting of `serve`, in the order of docs/CONFIGURATION.md. A new setting is one line here and its
     /// `@Option` in `ServeOptions`.
     static let all: [ServeSetting] = [
-        ServeSetting("data", \.data, default: nil, required: true),
+        // One of the two: a data folder, or a database (checked once both are read).
+        ServeSetting("data", \.data, default: nil),
+        ServeSetting("database.url", \.database, default: nil, flag: "database"),
         ServeSetting("host", \.host, default: "127.0.0.1"),
         ServeSetting("port", \.port, default: 8080),
     ]
 
     init(
         _ key: String, _ flag: any KeyPath<ServeOptions, String?> & Sendable, default value: String?,
-        required: Bool = false
+        required: Bool = false, flag name: String? = nil
     ) {
         self.key = key
+        self.flagName = name ?? key.replacingOccurrences(of: ".", with: "-")
         self.required = required
         self.kind = .text
         self.defaultValue = value.map { .string($0) }
@@ -52,6 +62,7 @@ struct ServeSetting: Sendable {
         _ key: String, _ flag: any KeyPath<ServeOptions, Int?> & Sendable, default value: Int?, required: Bool = false
     ) {
         self.key = key
+        self.flagName = key.replacingOccurrences(of: ".", with: "-")
         self.required = required
         self.kind = .wholeNumber
         self.defaultValue = value.map { .int($0) }
@@ -63,6 +74,7 @@ struct ServeSetting: Sendable {
         required: Bool = false
     ) {
         self.key = key
+        self.flagName = key.replacingOccurrences(of: ".", with: "-")
         self.required = required
         self.kind = .number
         self.defaultValue = value.map { .double($0) }
@@ -114,7 +126,7 @@ struct ServeSettings: Sendable {
                 guard setting.required else { continue }
                 throw Problem(
                     description:
-                        "no \(setting.key) setting: give --\(setting.key.replacingOccurrences(of: ".", with: "-")), "
+                        "no \(setting.key) setting: give --\(setting.flagName), "
                         + "\(setting.environmentVariable) or '\(setting.key)' in "
                         + (file ?? "a configuration file"))
             }

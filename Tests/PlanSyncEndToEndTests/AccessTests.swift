@@ -40,8 +40,9 @@ struct AccessTests {
         try cluster.sync(translator)
     }
 
-    @Test func theServerRefusesOutOfRoleWritesAndStoresNothing() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func theServerRefusesOutOfRoleWritesAndStoresNothing(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let http = RawHTTP(base: cluster.server.url)
         let admin = try cluster.server.token(name: "admin", role: "admin")
         let tokens = [
@@ -63,35 +64,41 @@ struct AccessTests {
             let latest = try await http.latest(token: admin)
             var state = stored
             try state.apply(edit, schema: .planSync, by: Self.writer(who))
-            let (status, body) = try await http.send(.POST, "/v1/push", token: tokens[who]!, body: Self.push(state, as: who))
+            let (status, body) = try await http.send(
+                .POST, "/v1/push", token: tokens[who]!, body: Self.push(state, as: who))
             #expect(status == 403, "\(who) \(edit): \(status) \(body)")
             #expect(body.contains(Self.record) && body.contains(reason), "\(body)")
             #expect(try await http.latest(token: admin) == latest, "a refused push stored something")
         }
         // A new record is the central team's to create.
         let new = RecordState(id: "iasc-protection-policy/Z.9", collection: "activity")
-        let (status, _) = try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(new, as: "office"))
+        let (status, _) = try await http.send(
+            .POST, "/v1/push", token: tokens["office"]!, body: Self.push(new, as: "office"))
         #expect(status == 403)
 
         // And what the roles may do is stored.
         var progress = stored
         try progress.apply(.set(field: "status", value: "delayed"), schema: .planSync, by: Self.writer("office"))
         #expect(
-            try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(progress, as: "office")).status
+            try await http.send(.POST, "/v1/push", token: tokens["office"]!, body: Self.push(progress, as: "office"))
+                .status
                 == 200)
         var french = try await Self.fetch(Self.record, http: http, token: admin)
         try french.apply(
             .translate(field: "comment", language: "fr", text: "x", status: .draft), schema: .planSync,
             by: Self.writer("fr"))
-        #expect(try await http.send(.POST, "/v1/push", token: tokens["fr"]!, body: Self.push(french, as: "fr")).status == 200)
+        #expect(
+            try await http.send(.POST, "/v1/push", token: tokens["fr"]!, body: Self.push(french, as: "fr")).status
+                == 200)
     }
 
-    @Test func aRevokedTokenIsRefusedOnTheNextRequest() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aRevokedTokenIsRefusedOnTheNextRequest(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let http = RawHTTP(base: cluster.server.url)
         let token = try cluster.server.token(name: "temp", role: "viewer")
         #expect(try await http.send(.GET, "/v1/session", token: token).status == 200)
-        try expectSuccess(run("plansync-server", ["token", "revoke", "--data", cluster.server.data, "--name", "temp"]))
+        try expectSuccess(run("plansync-server", ["token", "revoke"] + cluster.server.storage + ["--name", "temp"]))
         let (status, body) = try await http.send(.GET, "/v1/session", token: token)
         #expect(status == 401)
         #expect(body.contains("\"error\""))

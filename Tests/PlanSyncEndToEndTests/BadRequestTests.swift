@@ -7,25 +7,56 @@ import Testing
 /// server still serving.
 @Suite("Bad requests", .serialized)
 struct BadRequestTests {
-    static let valid = #"{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"zz":1},"fields":{"comment":[{"r":"zz","n":1,"t":1,"l":0,"v":"x"}]}}"#
+    static let valid =
+        #"{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"zz":1},"fields":{"comment":[{"r":"zz","n":1,"t":1,"l":0,"v":"x"}]}}"#
 
     static let cases: [(name: String, body: String, status: Int, detail: String)] = [
         ("malformed JSON", #"{"replica": "a", "records": [ "#, 400, "malformed"),
         ("not an object", #"[1, 2, 3]"#, 400, "malformed"),
         ("records of the wrong type", #"{"replica": "a", "records": "all"}"#, 400, "records"),
-        ("a counter of the wrong type", #"{"replica":"a","records":[{"id":"p","collection":"plan","context":{"a":"one"}}]}"#, 400, "context"),
-        ("an unknown collection", #"{"replica":"a","records":[{"id":"p/x","collection":"budget","context":{}}]}"#, 400, "does not know the collection 'budget'"),
-        ("an unknown field", #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"a":1},"fields":{"colour":[{"r":"a","n":1,"t":1,"l":0,"v":"red"}]}}]}"#, 400, "does not know the field 'colour' of 'activity'"),
-        ("an invalid id", #"{"replica":"a","records":[{"id":"../etc/passwd","collection":"plan","context":{}}]}"#, 400, "invalid id"),
-        ("an invalid status", #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"a":1},"fields":{"status":[{"r":"a","n":1,"t":1,"l":0,"v":"finished"}]}}]}"#, 400, "must be one of"),
-        ("a dot outside its context", #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{},"fields":{"comment":[{"r":"a","n":1,"t":1,"l":0,"v":"x"}]}}]}"#, 400, "not covered"),
+        (
+            "a counter of the wrong type",
+            #"{"replica":"a","records":[{"id":"p","collection":"plan","context":{"a":"one"}}]}"#, 400, "context"
+        ),
+        (
+            "an unknown collection", #"{"replica":"a","records":[{"id":"p/x","collection":"budget","context":{}}]}"#,
+            400, "does not know the collection 'budget'"
+        ),
+        (
+            "an unknown field",
+            #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"a":1},"fields":{"colour":[{"r":"a","n":1,"t":1,"l":0,"v":"red"}]}}]}"#,
+            400, "does not know the field 'colour' of 'activity'"
+        ),
+        (
+            "an invalid id", #"{"replica":"a","records":[{"id":"../etc/passwd","collection":"plan","context":{}}]}"#,
+            400, "invalid id"
+        ),
+        (
+            "an invalid status",
+            #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{"a":1},"fields":{"status":[{"r":"a","n":1,"t":1,"l":0,"v":"finished"}]}}]}"#,
+            400, "must be one of"
+        ),
+        (
+            "a dot outside its context",
+            #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"activity","context":{},"fields":{"comment":[{"r":"a","n":1,"t":1,"l":0,"v":"x"}]}}]}"#,
+            400, "not covered"
+        ),
         ("a record twice", #"{"replica":"a","records":[\#(valid),\#(valid)]}"#, 400, "appears twice"),
-        ("a collection change", #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"section","context":{"a":1},"fields":{"title":[{"r":"a","n":1,"t":1,"l":0,"v":"x"}]}}]}"#, 400, "collection 'activity'"),
-        ("a valid record after an invalid one", #"{"replica":"a","records":[\#(valid),{"id":"x","collection":"nope","context":{}}]}"#, 400, "does not know the collection 'nope'"),
+        (
+            "a collection change",
+            #"{"replica":"a","records":[{"id":"iasc-protection-policy/A.1","collection":"section","context":{"a":1},"fields":{"title":[{"r":"a","n":1,"t":1,"l":0,"v":"x"}]}}]}"#,
+            400, "collection 'activity'"
+        ),
+        (
+            "a valid record after an invalid one",
+            #"{"replica":"a","records":[\#(valid),{"id":"x","collection":"nope","context":{}}]}"#, 400,
+            "does not know the collection 'nope'"
+        ),
     ]
 
-    @Test func eachBadPushIsRefusedAndStoresNothing() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func eachBadPushIsRefusedAndStoresNothing(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let http = RawHTTP(base: cluster.server.url)
         let token = try cluster.server.token(name: "admin", role: "admin")
         let latest = try await http.latest(token: token)

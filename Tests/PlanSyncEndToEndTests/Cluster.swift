@@ -5,18 +5,39 @@ import NIOHTTP1
 import PlanSyncTestSupport
 import Testing
 
-/// A temporary world for one test: a data folder, a running server, and replica files beside it.
+/// Where a test's server keeps its data.
+enum ServerStore: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, postgres
+
+    /// The stores tests run on: PostgreSQL when a database is given, and always under CI.
+    static var available: [ServerStore] { TestDatabase.enabled ? allCases : [.sqlite] }
+
+    var description: String { rawValue }
+}
+
+/// A temporary world for one test: a data folder (or a database of its own), a running server, and replica
+/// files beside it.
 final class Cluster: Sendable {
     let directory: TemporaryDirectory
     let server: ServerProcess
+    let database: TestDatabase?
 
-    init() throws {
+    init(store: ServerStore = .sqlite) throws {
         directory = try TemporaryDirectory()
-        server = try ServerProcess.start(data: directory.file("data"))
+        switch store {
+        case .sqlite:
+            database = nil
+            server = try ServerProcess.start(data: directory.file("data"))
+        case .postgres:
+            let database = try TestDatabase()
+            self.database = database
+            server = try ServerProcess.start(database: database.url)
+        }
     }
 
     deinit {
         server.stop(signal: SIGKILL)
+        database?.remove()
         directory.remove()
     }
 

@@ -62,8 +62,9 @@ struct ConfigurationTests {
         let result = try run("plansync-server", ["serve"])
         #expect(result.status == 78, "\(result)")
         #expect(
-            result.stderr == "plansync-server: no data setting: give --data, PLANSYNC_DATA or 'data' in a "
-                + "configuration file\n", "\(result)")
+            result.stderr == "plansync-server: no data or database.url setting: give --data or --database, "
+                + "PLANSYNC_DATA or PLANSYNC_DATABASE_URL, or 'data' or 'database.url' in a configuration file\n",
+            "\(result)")
     }
 }
 

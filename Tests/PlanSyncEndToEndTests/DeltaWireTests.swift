@@ -42,8 +42,9 @@ struct DeltaWireTests {
         return (report, transport)
     }
 
-    @Test func aOneFieldEditTravelsAsADeltaBothWays() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aOneFieldEditTravelsAsADeltaBothWays(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let amman = try Replica.open(at: try cluster.replica("amman"))
         let dakar = try Replica.open(at: try cluster.replica("dakar"))
         _ = try await sync(amman)
@@ -76,8 +77,9 @@ struct DeltaWireTests {
         #expect(try await amman.dump() == (try await dakar.dump()))
     }
 
-    @Test func concurrentDeltasOfOneFieldKeepBothAndDeletesTravelAsTombstones() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func concurrentDeltasOfOneFieldKeepBothAndDeletesTravelAsTombstones(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let amman = try Replica.open(at: try cluster.replica("amman"))
         let dakar = try Replica.open(at: try cluster.replica("dakar"))
         _ = try await sync(amman)
@@ -99,8 +101,9 @@ struct DeltaWireTests {
         #expect(try await amman.dump() == (try await dakar.dump()))
     }
 
-    @Test func aVersion1ClientGetsWholeRecordsAndCannotSendDeltas() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aVersion1ClientGetsWholeRecordsAndCannotSendDeltas(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let token = try cluster.server.token(name: "old", role: "admin")
         let raw = RawHTTP(base: cluster.server.url)
         // Someone changes one field, so a later pull from before it could be a delta.

@@ -63,8 +63,9 @@ struct DiscardTests {
         #expect(try cluster.dump(reader) == cluster.dump(editor))
     }
 
-    @Test func aDiscardedWriteNeverReachesOthers() throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aDiscardedWriteNeverReachesOthers(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
         let first = try cluster.replica("first")
         let second = try cluster.replica("second")
         for replica in [first, second] { try cluster.sync(replica) }
@@ -97,9 +98,10 @@ struct DiscardTests {
         let kabul = try cluster.replica("kabul", role: "office", office: "AFG")
         try cluster.sync(kabul)
         let before = try cluster.dump(kabul)
-        try expectSuccess(cluster.plansync(
-            kabul, "report", "add", "--activity", ReportTests.activity, "--office", "AFG", "--period", "2017-Q1",
-            "--status", "on-track", "--text", "Two webinars held"))
+        try expectSuccess(
+            cluster.plansync(
+                kabul, "report", "add", "--activity", ReportTests.activity, "--office", "AFG", "--period", "2017-Q1",
+                "--status", "on-track", "--text", "Two webinars held"))
         let id = "\(ReportTests.activity)/report/AFG/2017-Q1"
         let result = try cluster.plansync(kabul, "discard", id)
         try expectSuccess(result)

@@ -9,24 +9,28 @@ struct HeldEditTests {
     static let activity = "iasc-protection-policy/A.2"
     static let report = "\(activity)/report/AFG/2017-Q3"
 
-    @Test func twoHeldEditsOfOneReportAreShownAsChangesAndDecidedOneByOne() throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func twoHeldEditsOfOneReportAreShownAsChangesAndDecidedOneByOne(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")
         let laptop = try cluster.replica("kabul-laptop", role: "office", office: "AFG")
         let phone = try cluster.replica("kabul-phone", role: "office", office: "AFG")
         for replica in [central, laptop, phone] { try cluster.sync(replica) }
         // No --office: it comes from the office's token.
-        try expectSuccess(cluster.plansync(
-            laptop, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "on-track",
-            "--text", "Two sessions", "--indicator", "sessions=2"))
+        try expectSuccess(
+            cluster.plansync(
+                laptop, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "on-track",
+                "--text", "Two sessions", "--indicator", "sessions=2"))
         for replica in [laptop, phone, central] { try cluster.sync(replica) }
 
         // Both devices edit offline while the central team approves the period.
-        try expectSuccess(cluster.plansync(
-            laptop, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "completed"))
-        try expectSuccess(cluster.plansync(
-            phone, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "on-track",
-            "--indicator", "sessions=5"))
+        try expectSuccess(
+            cluster.plansync(
+                laptop, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "completed"))
+        try expectSuccess(
+            cluster.plansync(
+                phone, "report", "add", "--activity", Self.activity, "--period", "2017-Q3", "--status", "on-track",
+                "--indicator", "sessions=5"))
         try expectSuccess(cluster.plansync(central, "report", "approve", "--office", "AFG", "--period", "2017-Q3"))
         try cluster.sync(central)
         for replica in [laptop, phone] {
@@ -55,9 +59,10 @@ struct HeldEditTests {
         #expect(ambiguous.status == 65, "\(ambiguous)")
         let ids = held.compactMap { $0["held"] as? String }
         #expect(ids.allSatisfy(ambiguous.stderr.contains), "\(ambiguous.stderr)")
-        let statusEdit = try #require(held.first { entry in
-            (entry["changes"] as? [[String: String]] ?? []).contains { $0["field"] == "status" }
-        }?["held"] as? String)
+        let statusEdit = try #require(
+            held.first { entry in
+                (entry["changes"] as? [[String: String]] ?? []).contains { $0["field"] == "status" }
+            }?["held"] as? String)
         try expectSuccess(cluster.plansync(central, "report", "dismiss", statusEdit))
         let accepted = try cluster.plansync(central, "report", "accept", Self.report)
         try expectSuccess(accepted)

@@ -13,8 +13,9 @@ struct HistoryTests {
         return target?["writes"] as? [[String: Any]] ?? []
     }
 
-    @Test func historyShowsTheConflictItsResolutionAndAQueuedEdit() throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func historyShowsTheConflictItsResolutionAndAQueuedEdit(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
         let first = try cluster.replica("first")
         let second = try cluster.replica("second")
         for replica in [first, second] { try cluster.sync(replica) }

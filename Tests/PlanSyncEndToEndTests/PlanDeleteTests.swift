@@ -10,8 +10,9 @@ struct PlanDeleteTests {
 
     /// Imports the example spreadsheet (2 sections, 4 key activities, 5 related activities) into `replica`.
     static func importPlan(into replica: String, in cluster: Cluster) throws {
-        try expectSuccess(cluster.plansync(
-            replica, "plan", "import", "--csv", PlanImportTests.example, "--plan", plan, "--title", "Cash"))
+        try expectSuccess(
+            cluster.plansync(
+                replica, "plan", "import", "--csv", PlanImportTests.example, "--plan", plan, "--title", "Cash"))
     }
 
     /// The ids `list --deleted --json` shows for the plan, with whether each is deleted.
@@ -44,9 +45,10 @@ struct PlanDeleteTests {
         try cluster.sync(central)
         try Self.importPlan(into: central, in: cluster)
         let report = "\(Self.plan)/A.1/report/AFG/2017-Q1"
-        try expectSuccess(cluster.plansync(
-            central, "report", "add", "--activity", "\(Self.plan)/A.1", "--office", "AFG", "--period", "2017-Q1",
-            "--status", "on-track"))
+        try expectSuccess(
+            cluster.plansync(
+                central, "report", "add", "--activity", "\(Self.plan)/A.1", "--office", "AFG", "--period", "2017-Q1",
+                "--status", "on-track"))
 
         let dry = try cluster.plansync(central, "delete", "\(Self.plan)/B", "--dry-run")
         try expectSuccess(dry)
@@ -70,8 +72,9 @@ struct PlanDeleteTests {
         #expect(live == "\(report)\treport\t\(Self.plan)/A.1\n", "\(live)")
     }
 
-    @Test func aChildEditedConcurrentlyOnAnotherReplicaOutlivesThePlanDelete() throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aChildEditedConcurrentlyOnAnotherReplicaOutlivesThePlanDelete(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")
         let other = try cluster.replica("other")
         try cluster.sync(central)

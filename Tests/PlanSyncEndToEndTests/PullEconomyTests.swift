@@ -18,8 +18,9 @@ struct PullEconomyTests {
         return session
     }
 
-    @Test func aReplicasOwnPushesAreNotPulledBackButJoinedStatesAre() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aReplicasOwnPushesAreNotPulledBackButJoinedStatesAre(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let amman = try Replica.open(at: try cluster.replica("amman"))
         let dakar = try Replica.open(at: try cluster.replica("dakar"))
         _ = try await session(amman).run()

@@ -90,23 +90,37 @@ public struct TemporaryDirectory: Sendable {
 
 /// A real `plansync-server serve` process on a loopback port.
 public final class ServerProcess: Sendable {
+    /// The data folder, or the database URL.
     public let data: String
+    /// `--data DIR` or `--database URL`, as every server command takes it.
+    public let storage: [String]
     public let port: Int
     public let url: String
     private let process: Process
 
-    private init(process: Process, data: String, port: Int) {
+    private init(process: Process, storage: [String], port: Int) {
         self.process = process
-        self.data = data
+        self.storage = storage
+        self.data = storage.last ?? ""
         self.port = port
         self.url = "http://127.0.0.1:\(port)"
     }
 
-    /// Starts the server and waits until it prints that it accepts connections.
+    /// Starts the server on a data folder and waits until it prints that it accepts connections.
     public static func start(data: String, port: Int = 0) throws -> ServerProcess {
+        try start(storage: ["--data", data], port: port)
+    }
+
+    /// Starts an instance on a PostgreSQL database and waits until it accepts connections.
+    public static func start(database: String, port: Int = 0) throws -> ServerProcess {
+        try start(storage: ["--database", database], port: port)
+    }
+
+    /// Starts the server on `storage` (`--data DIR` or `--database URL`).
+    public static func start(storage: [String], port: Int = 0) throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.path("plansync-server"))
-        process.arguments = ["serve", "--data", data, "--host", "127.0.0.1", "--port", String(port)]
+        process.arguments = ["serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
@@ -120,7 +134,7 @@ public final class ServerProcess: Sendable {
             seen += String(decoding: chunk, as: UTF8.self)
             if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 let port = Int(seen[range].split(separator: ":").last!)!
-                return ServerProcess(process: process, data: data, port: port)
+                return ServerProcess(process: process, storage: storage, port: port)
             }
         }
         process.terminate()
@@ -136,9 +150,11 @@ public final class ServerProcess: Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    public var processIdentifier: Int32 { process.processIdentifier }
+
     /// Creates a token with the real command and returns it.
     public func token(name: String, role: String, office: String? = nil, language: String? = nil) throws -> String {
-        var arguments = ["token", "create", "--data", data, "--name", name, "--role", role]
+        var arguments = ["token", "create"] + storage + ["--name", name, "--role", role]
         if let office { arguments += ["--office", office] }
         if let language { arguments += ["--language", language] }
         let result = try run("plansync-server", arguments)

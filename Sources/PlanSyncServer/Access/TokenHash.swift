@@ -1,4 +1,5 @@
 import Crypto
+import PlanSyncCore
 
 /// Access tokens: random secrets shown once, stored only as SHA-256 hashes, compared in constant time.
 public enum TokenHash {
@@ -12,6 +13,16 @@ public enum TokenHash {
     /// The stored form of a token.
     public static func hash(_ token: String) -> String {
         hex(Array(SHA256.hash(data: Array(token.utf8))))
+    }
+
+    /// The holder of the token whose hash is `hash` among the live tokens, comparing every one in constant time
+    /// rather than looking one up by value. A row whose role this version does not know holds no one.
+    static func principal(matching hash: String, among live: [(hash: String, principal: Principal?)]) -> Principal? {
+        var found: Principal?
+        for row in live where constantTimeEqual(row.hash, hash) {
+            if let principal = row.principal { found = principal }
+        }
+        return found
     }
 
     /// Equal strings, compared in time that depends only on their lengths.

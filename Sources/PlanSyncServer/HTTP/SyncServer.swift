@@ -133,7 +133,7 @@ public struct SyncServer: Sendable {
             response = try await store.push(push.records) { incoming, stored, lookup in
                 try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
             }
-        } catch let error as StoreError {
+        } catch let error as StoreError where !error.isDatabase {
             throw APIError.badRequest("\(error)")
         } catch let refusal as PushRefusal {
             logger.notice(

@@ -17,9 +17,7 @@ public final class SQLiteSyncStore: SyncStore {
     let decisionTally = Mutex(DecisionTally())
 
     /// Opens the store in `directory`, creating the folder and the database if new, and seeding the bundled
-    /// plans and materials with their translations: all of them into a new folder, and into an existing one
-    /// those whose ids it has never held (content added by a later version). What a folder holds, or held and
-    /// deleted, is never touched.
+    /// plans and materials the folder never held (`BundledSeed`).
     public init(directory: String, schema: Schema = .planSync, logger: Logger? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -35,18 +33,10 @@ public final class SQLiteSyncStore: SyncStore {
                 try db.execute(
                     sql: "INSERT INTO meta(key, value) VALUES ('server_id', ?)", arguments: [server.rawValue])
             }
-            // Which bundled ids the folder never held, read cheaply; the records and their translations are
-            // built only when some are missing (a new folder, or content new in this version).
-            var missingIDs = Set<String>()
             let held = try db.cachedStatement(sql: "SELECT 1 FROM record WHERE id = ?")
-            for new in try BundledPlans.newRecords() where try Bool.fetchOne(held, arguments: [new.id]) == nil {
-                missingIDs.insert(new.id)
+            let missing = try BundledSeed.missing(schema: schema, server: server) { id in
+                try Bool.fetchOne(held, arguments: [id]) != nil
             }
-            guard !missingIDs.isEmpty else { return }
-            var clock = HybridLogicalClock(replica: server)
-            let missing = try BundledPlans.records(
-                schema: schema, clock: &clock, now: UInt64(Date().timeIntervalSince1970 * 1000)
-            ).filter { missingIDs.contains($0.id) }
             for record in missing { try Self.store(record, previous: nil, schema: schema, in: db) }
             if existing == nil {
                 logger?.info(
@@ -230,37 +220,25 @@ public final class SQLiteSyncStore: SyncStore {
         let schema = self.schema
         let epoch = try await epoch()
         return try await pool.write { db in
-            var response = PushResponse(received: records.count, changed: 0)
-            var last: UInt64 = 0
+            var execution = PushExecution(received: records.count)
             for incoming in records {
                 let stored = try Self.fetch(incoming.id, in: db)
-                if let stored, stored.collection != incoming.collection {
-                    throw StoreError.collectionMismatch(id: incoming.id, stored: stored.collection)
-                }
+                try PushExecution.check(incoming, stored: stored)
                 let step = try plan(incoming, stored, { try Self.fetch($0, in: db) })
-                if step.partial { response.partial.append(incoming.id) }
-                switch step.decision {
-                case .unchanged:
-                    continue
-                case .store(let joined, let origin):
-                    last = try Self.store(joined, previous: stored, origin: origin, schema: schema, in: db)
-                    response.changed += 1
-                case .evict:
-                    response.evicted.append(incoming.id)
-                case .hold(let held):
-                    // Held once: a replayed push finds it already kept.
-                    if try Self.fetch(held.id, in: db) == nil {
-                        last = try Self.store(held, previous: nil, schema: schema, in: db)
+                for write in execution.writes(for: step, incoming: incoming, stored: stored) {
+                    switch write {
+                    case .store(let state, let previous, let origin, let whole):
+                        execution.wrote(
+                            at: try Self.store(
+                                state, previous: previous, origin: origin, whole: whole, schema: schema, in: db))
+                    case .storeIfAbsent(let state):
+                        if try Self.fetch(state.id, in: db) == nil {
+                            execution.wrote(at: try Self.store(state, previous: nil, schema: schema, in: db))
+                        }
                     }
-                    // A new sequence for the approved report, whole, so the pusher's next pull restores it.
-                    if let stored {
-                        last = try Self.store(stored, previous: stored, whole: true, schema: schema, in: db)
-                    }
-                    response.held.append(incoming.id)
                 }
             }
-            if last > 0 { response.history = HistoryPosition(epoch: epoch.id, seq: last) }
-            return response
+            return execution.finished(epoch: epoch)
         }
     }
 
@@ -289,7 +267,7 @@ public final class SQLiteSyncStore: SyncStore {
                         db,
                         sql: "SELECT seq, record_id FROM eviction WHERE seq > ? AND office = ? ORDER BY seq LIMIT ?",
                         arguments: [since, office, limit + 1]
-                    ).map { (seq: $0["seq"] as Int64, id: $0["record_id"] as String) }
+                    ).map { (seq: $0["seq"], id: $0["record_id"]) as FeedEviction }
                 } ?? []
             let feed =
                 deltas
@@ -317,29 +295,14 @@ public final class SQLiteSyncStore: SyncStore {
                                 coalesce((SELECT max(seq) FROM eviction WHERE office = ?1), 0))
                             """, arguments: [office]) ?? 0)
             }
-            let cursor = UInt64(max(feed.cursor, since))
-            let json = RecordJSON.pullPage(
-                records: feed.records, evicted: feed.evicted, cursor: cursor, more: feed.more,
-                latest: max(latest, cursor), extra: extra)
-            return PullPage(json: json, count: feed.count, cursor: cursor)
+            return try feed.body(since: UInt64(since), latest: latest, extra: extra)
         }
     }
 
-    /// One page of changes: the records' JSON, the evicted ids, how many changes it counts (records skipped as
-    /// the puller's own included), the sequence it reaches, and whether more follow.
-    private struct FeedPage {
-        var records: [String] = []
-        var evicted: [String] = []
-        var count = 0
-        var cursor: Int64 = 0
-        var more = false
-    }
-
-    /// The feed of records for a version-1 puller: each changed record once, at its latest change, whole and
-    /// verbose. A record the puller pushed itself, as stored, is counted but not sent.
+    /// The feed of records for a version-1 puller (`FeedPage.records`).
     private static func recordFeed(
         since: Int64, limit: Int, scope: String, scopeArguments: StatementArguments, replica: ReplicaID?,
-        evictions: [(seq: Int64, id: String)], in db: Database
+        evictions: [FeedEviction], in db: Database
     ) throws -> FeedPage {
         let rows = try Row.fetchAll(
             db,
@@ -348,29 +311,14 @@ public final class SQLiteSyncStore: SyncStore {
                 FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
                 """,
             arguments: [replica?.rawValue, since] + scopeArguments + [limit + 1])
-        let changes =
-            (rows.map { (seq: $0["seq"] as Int64, state: $0["state"] as String?, evicted: nil as String?) }
-            + evictions.map { (seq: $0.seq, state: nil, evicted: $0.id) })
-            .sorted { $0.seq < $1.seq }
-        var page = FeedPage()
-        page.more = changes.count > limit
-        let taken = changes.prefix(limit)
-        // Stored compact, sent in the verbose form version 1 reads.
-        page.records = try taken.compactMap(\.state).map { try RecordJSON.verbose($0) }
-        page.evicted = taken.compactMap(\.evicted)
-        page.count = taken.count
-        page.cursor = taken.last?.seq ?? since
-        return page
+        return try FeedPage.records(
+            rows.map { (seq: $0["seq"], state: $0["state"]) }, evictions: evictions, since: since, limit: limit)
     }
 
-    /// The feed of stores for a version-2 puller (docs/PROTOCOL.md, "Deltas"): the rows of `record_store` after
-    /// `since` in sequence order, up to `limit` records, each sent once in the page — whole when its `*` row is
-    /// after `since` (new to the puller), else as a delta of every store changed after `since`. Being a feed
-    /// of stores, a store changed before another change of its record keeps its place: a puller that read the
-    /// pages before it gets it there.
+    /// The feed of stores for a version-2 puller (`StoreFeedReader`).
     private static func storeFeed(
         since: Int64, limit: Int, scope: String, scopeArguments: StatementArguments, replica: ReplicaID?,
-        evictions: [(seq: Int64, id: String)], in db: Database
+        evictions: [FeedEviction], in db: Database
     ) throws -> FeedPage {
         let rows = try Row.fetchCursor(
             db,
@@ -380,93 +328,40 @@ public final class SQLiteSyncStore: SyncStore {
                 WHERE record_store.seq > ? \(scope) ORDER BY record_store.seq
                 """,
             arguments: [since] + scopeArguments)
-        var page = FeedPage()
-        page.cursor = since
-        var taken: [String] = []
-        var seen = Set<String>()
-        // Records whose `*` row is in the page: new to the puller, sent whole without asking which stores changed.
-        var wholeIDs = Set<String>()
-        var pendingEvictions = evictions[...]
-        func takeEvictions(before seq: Int64?) -> Bool {
-            while let eviction = pendingEvictions.first, seq.map({ eviction.seq < $0 }) ?? true {
-                guard page.count < limit else { return false }
-                page.evicted.append(eviction.id)
-                page.count += 1
-                page.cursor = eviction.seq
-                pendingEvictions.removeFirst()
-            }
-            return true
-        }
-        while let row = try rows.next() {
-            let seq: Int64 = row[0]
-            let id: String = row[1]
-            if row[2] as String == wholeStore { wholeIDs.insert(id) }
-            guard takeEvictions(before: seq) else {
-                page.more = true
-                break
-            }
-            if !seen.contains(id) {
-                guard page.count < limit else {
-                    page.more = true
-                    break
-                }
-                seen.insert(id)
-                taken.append(id)
-                page.count += 1
-            }
-            page.cursor = seq
-        }
-        if !page.more, !takeEvictions(before: nil) { page.more = true }
+        var reader = StoreFeedReader(since: since, limit: limit, evictions: evictions)
+        while let row = try rows.next(), reader.take(seq: row[0], id: row[1], store: row[2]) {}
+        reader.finish()
+        var page = reader.page
         let record = try db.cachedStatement(
             sql: "SELECT collection, context, coalesce(origin = ?, 0) AS own FROM record WHERE id = ?")
-        let whole = try db.cachedStatement(
-            sql: "SELECT state FROM record WHERE id = ? AND NOT coalesce(origin = ?, 0)")
+        let whole = try db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?")
         let changed = try db.cachedStatement(
             sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
-        for id in taken {
-            if wholeIDs.contains(id) {
-                if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) {
-                    page.records.append(state)
-                }
-                continue
-            }
-            guard let row = try Row.fetchOne(record, arguments: [replica?.rawValue, id]), !(row["own"] as Bool) else {
-                continue
-            }
-            let stores = try Row.fetchAll(changed, arguments: [id, since]).map { ($0[0] as String, $0[1] as String?) }
-            // A delta from the stored pieces of what changed; the whole record when it is new to the puller.
-            if let context = row["context"] as String?, !stores.contains(where: { $0.0 == wholeStore }) {
-                let pieces = stores.compactMap { name, json in
-                    WriteTarget(storeName: name).flatMap { target in json.map { (target: target, json: $0) } }
-                }
-                if pieces.count == stores.count {
-                    page.records.append(
-                        try RecordJSON.delta(id: id, collection: row["collection"], context: context, stores: pieces))
-                    continue
-                }
-            }
-            if let state = try String.fetchOne(whole, arguments: [id, replica?.rawValue]) {
-                page.records.append(state)
-            }
+        for id in reader.taken {
+            guard let row = try Row.fetchOne(record, arguments: [replica?.rawValue, id]) else { continue }
+            let entry = try reader.entry(
+                id: id, collection: row["collection"], context: row["context"], own: row["own"],
+                stores: { try Row.fetchAll(changed, arguments: [id, since]).map { ($0[0], $0[1]) } },
+                whole: { try String.fetchOne(whole, arguments: [id]) ?? "" })
+            if let entry { page.records.append(entry) }
         }
         return page
     }
 
-    /// The `record_store` row of a change a delta cannot carry: the record new, moved to another office, sent
-    /// back whole, or changed in no store.
-    private static let wholeStore = "*"
-
     public func principal(tokenHash: String) async throws -> Principal? {
         try await pool.read { db in
-            // Compare every live token's hash in constant time rather than looking one up by value.
             let rows = try Row.fetchAll(
                 db, sql: "SELECT name, hash, role, office, language FROM token WHERE revoked_at IS NULL")
-            var found: Principal?
-            for row in rows where TokenHash.constantTimeEqual(row["hash"], tokenHash) {
-                guard let role = Role(rawValue: row["role"]) else { continue }
-                found = Principal(name: row["name"], role: role, office: row["office"], language: row["language"])
-            }
-            return found
+            return TokenHash.principal(
+                matching: tokenHash,
+                among: rows.map { row in
+                    (
+                        hash: row["hash"],
+                        principal: Role(rawValue: row["role"]).map { role in
+                            Principal(name: row["name"], role: role, office: row["office"], language: row["language"])
+                        }
+                    )
+                })
         }
     }
 
@@ -566,18 +461,13 @@ public final class SQLiteSyncStore: SyncStore {
             .map { try RecordJSON.decode($0) }
     }
 
-    /// Stores a record with the next sequence, and returns it, noting in the feed of stores which of its stores
-    /// changed. A record new here, moved to another office, sent `whole` or changed in no store goes whole to
-    /// every puller behind it. When an office-scoped record changes office, the office it left gets an eviction
-    /// at the same sequence.
+    /// Stores a record with the next sequence (`StoredRecord`), and returns it.
     @discardableResult
     private static func store(
         _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, whole: Bool = false, schema: Schema,
         in db: Database
     ) throws -> UInt64 {
-        let json = RecordJSON.string(state)
-        let office = state.scopeOffice(schema: schema)
-        let left = previous?.scopeOffice(schema: schema)
+        let row = StoredRecord(state, previous: previous, origin: origin, whole: whole, schema: schema)
         let seq = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(seq), 0) + 1 FROM record")) ?? 1)
         try db.cachedStatement(
             sql: """
@@ -585,24 +475,16 @@ public final class SQLiteSyncStore: SyncStore {
                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office,
                     origin = excluded.origin, context = excluded.context
                 """
-        ).execute(arguments: [
-            state.id, state.collection, seq, json, office, origin?.rawValue, RecordJSON.context(of: state),
-        ])
-        let changed = whole || previous == nil || left != office ? [] : state.targetsChanged(from: previous)
+        ).execute(arguments: [row.id, row.collection, seq, row.json, row.office, row.origin, row.context])
         let note = try db.cachedStatement(
             sql: """
                 INSERT INTO record_store(record_id, store, seq, json) VALUES (?, ?, ?, ?)
                 ON CONFLICT(record_id, store) DO UPDATE SET seq = excluded.seq, json = excluded.json
                 """)
-        if changed.isEmpty {
-            try note.execute(arguments: [state.id, wholeStore, seq, nil as String?])
-        }
-        for target in changed {
-            try note.execute(arguments: [state.id, target.storeName, seq, RecordJSON.store(target, of: state)])
-        }
-        if let left, left != office {
+        for store in row.stores { try note.execute(arguments: [row.id, store.name, seq, store.json]) }
+        if let left = row.evictedFrom {
             try db.execute(
-                sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, state.id, left])
+                sql: "INSERT INTO eviction(seq, record_id, office) VALUES (?, ?, ?)", arguments: [seq, row.id, left])
         }
         return UInt64(seq)
     }
@@ -635,12 +517,20 @@ public enum StoreError: Error, CustomStringConvertible {
     case collectionMismatch(id: String, stored: String)
     case tokenExists(String)
     case backup(String)
+    /// The PostgreSQL database cannot be reached, or refused.
+    case database(String)
+
+    /// The database failed, not the request.
+    public var isDatabase: Bool {
+        if case .database = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
         case .collectionMismatch(let id, let stored): "\(id): the record exists in collection '\(stored)'"
         case .tokenExists(let name): "a token named '\(name)' already exists (revoke it or choose another name)"
-        case .backup(let message): message
+        case .backup(let message), .database(let message): message
         }
     }
 }

@@ -1,0 +1,127 @@
+import PlanSyncCore
+
+/// One page of changes, as every store puts it together from its rows: the records' JSON, the evicted ids, how
+/// many changes it counts (records skipped as the puller's own included), the sequence it reaches, and whether
+/// more follow.
+struct FeedPage {
+    var records: [String] = []
+    var evicted: [String] = []
+    var count = 0
+    var cursor: Int64 = 0
+    var more = false
+
+    /// The `record_store` row of a change a delta cannot carry: the record new, moved to another office, sent
+    /// back whole, or changed in no store.
+    static let wholeStore = "*"
+
+    /// The feed of records for a version-1 puller: each changed record once, at its latest change, whole and in
+    /// the verbose form (stored compact). `rows` are the records changed after `since` in sequence order (at most
+    /// `limit + 1`), with a nil state for one the puller pushed itself, as stored: counted but not sent. The
+    /// office's evictions are merged by sequence.
+    static func records(
+        _ rows: [(seq: Int64, state: String?)], evictions: [FeedEviction], since: Int64, limit: Int
+    ) throws -> FeedPage {
+        let changes =
+            (rows.map { (seq: $0.seq, state: $0.state, evicted: nil as String?) }
+            + evictions.map { (seq: $0.seq, state: nil, evicted: $0.id) })
+            .sorted { $0.seq < $1.seq }
+        var page = FeedPage()
+        page.more = changes.count > limit
+        let taken = changes.prefix(limit)
+        page.records = try taken.compactMap(\.state).map { try RecordJSON.verbose($0) }
+        page.evicted = taken.compactMap(\.evicted)
+        page.count = taken.count
+        page.cursor = taken.last?.seq ?? since
+        return page
+    }
+
+    /// The members of a pull's answer around the page, with `latest` the latest change in the puller's scope.
+    func body(since: UInt64, latest: UInt64, extra: String) throws -> PullPage {
+        let cursor = UInt64(max(self.cursor, Int64(clamping: since)))
+        let json = RecordJSON.pullPage(
+            records: records, evicted: evicted, cursor: cursor, more: more, latest: max(latest, cursor), extra: extra)
+        return PullPage(json: json, count: count, cursor: cursor)
+    }
+}
+
+/// A record that left an office's scope at `seq`.
+typealias FeedEviction = (seq: Int64, id: String)
+
+/// The feed of stores for a version-2 puller (docs/PROTOCOL.md, "Deltas"), read from the rows of
+/// `record_store` after `since` in sequence order: up to `limit` records, each sent once in the page — whole
+/// when its `*` row is after `since` (new to the puller), else as a delta of every store changed after `since`.
+/// Being a feed of stores, a store changed before another change of its record keeps its place: a puller that
+/// read the pages before it gets it there. A store feeds it rows until `take` says the page is full.
+struct StoreFeedReader {
+    private(set) var page = FeedPage()
+    /// The records of the page, in order.
+    private(set) var taken: [String] = []
+    /// Records whose `*` row is in the page: new to the puller, sent whole without asking which stores changed.
+    private(set) var wholeIDs = Set<String>()
+    private var seen = Set<String>()
+    private var pendingEvictions: ArraySlice<FeedEviction>
+    private let limit: Int
+
+    init(since: Int64, limit: Int, evictions: [FeedEviction]) {
+        page.cursor = since
+        self.limit = limit
+        pendingEvictions = evictions[...]
+    }
+
+    /// Takes one row; false when the page is full (stop reading).
+    mutating func take(seq: Int64, id: String, store: String) -> Bool {
+        if store == FeedPage.wholeStore { wholeIDs.insert(id) }
+        guard takeEvictions(before: seq) else {
+            page.more = true
+            return false
+        }
+        if !seen.contains(id) {
+            guard page.count < limit else {
+                page.more = true
+                return false
+            }
+            seen.insert(id)
+            taken.append(id)
+            page.count += 1
+        }
+        page.cursor = seq
+        return true
+    }
+
+    /// After the last row: the evictions after it.
+    mutating func finish() {
+        if !page.more, !takeEvictions(before: nil) { page.more = true }
+    }
+
+    private mutating func takeEvictions(before seq: Int64?) -> Bool {
+        while let eviction = pendingEvictions.first, seq.map({ eviction.seq < $0 }) ?? true {
+            guard page.count < limit else { return false }
+            page.evicted.append(eviction.id)
+            page.count += 1
+            page.cursor = eviction.seq
+            pendingEvictions.removeFirst()
+        }
+        return true
+    }
+
+    /// What the page carries of one taken record, from what the store holds of it: nothing when its stored
+    /// state is the puller's own (`own`), else a delta of its `stores` changed after `since` when it is not new
+    /// to the puller and the pieces make one, else `whole()`, its stored state.
+    func entry(
+        id: String, collection: String, context: String?, own: Bool, stores: () throws -> [(String, String?)],
+        whole: () throws -> String
+    ) throws -> String? {
+        guard !own else { return nil }
+        if wholeIDs.contains(id) { return try whole() }
+        let stores = try stores()
+        if let context, !stores.contains(where: { $0.0 == FeedPage.wholeStore }) {
+            let pieces = stores.compactMap { name, json in
+                WriteTarget(storeName: name).flatMap { target in json.map { (target: target, json: $0) } }
+            }
+            if pieces.count == stores.count {
+                return try RecordJSON.delta(id: id, collection: collection, context: context, stores: pieces)
+            }
+        }
+        return try whole()
+    }
+}

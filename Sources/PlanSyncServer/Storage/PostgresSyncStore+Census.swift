@@ -1,0 +1,72 @@
+import PlanSyncCore
+import PostgresNIO
+import Synchronization
+
+// MARK: - What operators watch
+
+extension PostgresSyncStore {
+    public func noteSync(replica: ReplicaID, at time: UInt64) async throws {
+        try await transaction { connection, logger in
+            try await connection.query(
+                """
+                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
+                WHERE id = \(replica.rawValue)
+                """, logger: logger)
+        }
+    }
+
+    public func syncActivity() async throws -> [TokenActivity] {
+        try await transaction { connection, logger in
+            var replicas: [String: [ReplicaActivity]] = [:]
+            for try await (id, token, lastSync) in try await connection.query(
+                "SELECT id, token, last_sync FROM replica ORDER BY id", logger: logger
+            ).decode((String, String, Int64?).self) {
+                replicas[token, default: []].append(
+                    ReplicaActivity(id: ReplicaID(id), lastSync: lastSync.map { UInt64(max($0, 0)) }))
+            }
+            var activity: [TokenActivity] = []
+            for try await (name, role, office, language) in try await connection.query(
+                "SELECT name, role, office, language FROM token WHERE revoked_at IS NULL ORDER BY name",
+                logger: logger
+            ).decode((String, String, String?, String?).self) {
+                guard let role = Role(rawValue: role) else { continue }
+                let principal = Principal(name: name, role: role, office: office, language: language)
+                activity.append(TokenActivity(principal: principal, replicas: replicas[name] ?? []))
+            }
+            return activity
+        }
+    }
+
+    public func census() async throws -> StoreCensus {
+        let schema = self.schema
+        let since = decisionTally.withLock { $0.seq }
+        // Only the records changed since the last census are read again, as in the embedded store.
+        let (records, bytes, changed) = try await transaction { connection, logger in
+            let records =
+                try await connection.query("SELECT count(*) FROM record", logger: logger).collect().first?
+                .decode(Int64.self) ?? 0
+            let bytes =
+                try await connection.query("SELECT pg_database_size(current_database())", logger: logger).collect()
+                .first?.decode(Int64.self) ?? 0
+            var changed: [(id: String, seq: Int64, state: String)] = []
+            for try await (id, seq, state) in try await connection.query(
+                "SELECT id, seq, state FROM record WHERE seq > \(since) ORDER BY seq", logger: logger
+            ).decode((String, Int64, String).self) {
+                changed.append((id, seq, state))
+            }
+            return (Int(records), Int(bytes), changed)
+        }
+        let figures = try changed.map { row in
+            (row.id, row.seq, StoreCensus.decisions(of: try RecordJSON.decode(row.state), schema: schema))
+        }
+        let tally = decisionTally.withLock { tally in
+            for (id, seq, decisions) in figures where seq > tally.seq || since == tally.seq {
+                tally.set(id, to: decisions)
+            }
+            tally.seq = max(tally.seq, figures.last?.1 ?? tally.seq)
+            return tally
+        }
+        return StoreCensus(
+            records: records, bytes: bytes, openDecisions: tally.openDecisions, heldEdits: tally.heldEdits)
+    }
+}
