@@ -34,11 +34,12 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port to listen on; 0 picks a free one.") var port = 8080
+    @OptionGroup(title: "TLS and proxies") var tls: TLSOptions
+    @OptionGroup(title: "Logs") var logging: LogOptions
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "plansync-server")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let logger = logging.bootstrap()
         let lock: DataFolderLock
         do {
             lock = try DataFolderLock(directory: data.data, purpose: "start")
@@ -50,12 +51,25 @@ struct Serve: AsyncParsableCommand {
         // Every start opens a new epoch of the history, before the first request.
         let epoch = try await store.epoch()
         logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
-        let server = SyncServer(store: store, logger: logger)
-        let host = self.host
+        var limits = SyncServer.Limits()
+        var network = NetworkSettings()
+        try tls.apply(to: &network)
+        limitOptions.apply(to: &limits, &network)
+        var server = SyncServer(store: store, limits: limits, logger: logger)
+        server.network = network
+        let (host, scheme, rates) = (self.host, network.scheme, "push \(limits.pushRate), pull \(limits.pullRate)")
         try await server.run(host: host, port: port) { port in
+            logger.info(
+                "plansync-server started",
+                metadata: [
+                    "version": "\(PlanSyncVersion.server)", "address": "\(scheme)://\(host):\(port)",
+                    "data": "\(data.data)", "rates": "\(rates)",
+                ])
             // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
-            FileHandle.standardOutput.write(Data("plansync-server listening on http://\(host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("plansync-server listening on \(scheme)://\(host):\(port)\n".utf8))
         }
+        logger.info("plansync-server stopped: in-flight requests finished")
     }
 }
 
@@ -86,7 +100,9 @@ struct Token: AsyncParsableCommand {
                 }
             }
             if role != .office, office != nil { throw ValidationError("--office is only for office tokens") }
-            if role != .translator, language != nil { throw ValidationError("--language is only for translator tokens") }
+            if role != .translator, language != nil {
+                throw ValidationError("--language is only for translator tokens")
+            }
         }
 
         func run() async throws {

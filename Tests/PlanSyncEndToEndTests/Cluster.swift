@@ -10,9 +10,12 @@ final class Cluster: Sendable {
     let directory: TemporaryDirectory
     let server: ServerProcess
 
-    init() throws {
-        directory = try TemporaryDirectory()
-        server = try ServerProcess.start(data: directory.file("data"))
+    /// `serverArguments` go to `plansync-server serve`; its stderr goes to `serverLog` when that is named.
+    init(serverArguments: [String] = [], serverLog: String? = nil) throws {
+        let directory = try TemporaryDirectory()
+        self.directory = directory
+        server = try ServerProcess.start(
+            data: directory.file("data"), arguments: serverArguments, stderr: serverLog.map(directory.file))
     }
 
     deinit {
@@ -22,12 +25,13 @@ final class Cluster: Sendable {
 
     /// Creates a token and a replica initialised with it; returns the replica's path.
     func replica(
-        _ name: String, role: String = "admin", office: String? = nil, language: String? = nil, client: String? = nil
+        _ name: String, role: String = "admin", office: String? = nil, language: String? = nil, client: String? = nil,
+        initArguments: [String] = []
     ) throws -> String {
         let token = try server.token(name: name, role: role, office: office, language: language)
         let path = directory.file("\(name).sqlite")
         try expectSuccess(
-            Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token]))
+            Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token] + initArguments))
         return path
     }
 

@@ -11,6 +11,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     var body: ErrorBody
     /// Whether the connection closes after the answer (the request body was not read to its end).
     var closes = false
+    /// Seconds the client should wait before it tries again (`Retry-After`, with 429).
+    var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String) {
         self.status = status
@@ -41,11 +43,17 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         headers[.contentType] = "application/json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if closes { headers[.connection] = "close" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func badRequest(_ detail: String) -> APIError { APIError(.badRequest, "bad_request", detail) }
     static func tooLarge(_ detail: String) -> APIError { APIError(.contentTooLarge, "too_large", detail) }
+    static func rateLimited(_ detail: String, retryAfter: Int) -> APIError {
+        var error = APIError(.tooManyRequests, "rate_limited", detail)
+        error.retryAfter = retryAfter
+        return error
+    }
     static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, "forbidden", detail) }
     static func historyChanged(resume: UInt64, epoch: String, seen: HistoryPosition) -> APIError {
         var error = APIError(

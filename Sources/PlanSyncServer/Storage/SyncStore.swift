@@ -46,6 +46,13 @@ public protocol SyncStore: Sendable {
     /// holder keeps the replicas bound to that name).
     func createToken(_ principal: Principal, hash: String) async throws
     func revokeToken(name: String) async throws -> Bool
+
+    /// Throws, saying why, unless the store answers a read now (the server's `/ready`).
+    func checkReadable() async throws
+}
+
+extension SyncStore {
+    public func checkReadable() async throws { _ = try await serverID() }
 }
 
 /// One run of a server over its data: positions in the history are `(epoch, sequence)`.
