@@ -80,6 +80,20 @@ struct LimitTests {
         #expect(latest <= timeout + 3, "the last slow connection was closed after \(latest) s")
         #expect((closedAt.values.min() ?? 0) >= timeout - 1, "closed before the header timeout")
     }
+
+    /// Past `--max-connections`, a new connection waits until one closes (here: idle ones cut by the header
+    /// timeout), then is served.
+    @Test func connectionsPastTheBoundWait() async throws {
+        let cluster = try Cluster(serverArguments: ["--max-connections", "3", "--header-timeout", "2"])
+        let idle = try (0..<3).map { _ in try TrickleSocket(port: cluster.server.port) }
+        try await Task.sleep(for: .milliseconds(300))
+        let started = Date()
+        let health = try await RawHTTP(base: cluster.server.url).send(.GET, "/health", token: nil)
+        let waited = Date().timeIntervalSince(started)
+        #expect(health.status == 200)
+        #expect(waited >= 1.2, "served after \(waited) s, while 3 connections were open")
+        #expect(idle.allSatisfy { $0.isClosedByPeer() })
+    }
 }
 
 /// A client socket that sends its request one byte at a time.
