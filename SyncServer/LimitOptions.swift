@@ -8,6 +8,8 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Requests a token holder may make at once above its rate (default: 4 s of the rate).")
     var rateBurst: Int?
     @Option(help: "Seconds a connection has to send a request's head (default 10).") var headerTimeout = 10.0
+    @Option(help: "Slowest request body, in bytes a second over each 10 s; 0 for any (default 100).")
+    var minBodyRate = 100
     @Option(help: "Most connections open at once; more wait in the backlog (default 1000).")
     var maxConnections = 1_000
 
@@ -21,6 +23,7 @@ struct LimitOptions: ParsableArguments {
         guard headerTimeout > 0, headerTimeout <= 3600 else {
             throw ValidationError("--header-timeout must be a number of seconds between 0 and 3600")
         }
+        guard minBodyRate >= 0 else { throw ValidationError("--min-body-rate must be 0 or more bytes a second") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be at least 1") }
     }
 
@@ -33,5 +36,6 @@ struct LimitOptions: ParsableArguments {
         }
         network.headerTimeout = .milliseconds(Int64(headerTimeout * 1000))
         network.maxConnections = maxConnections
+        network.minimumBodyRate = minBodyRate
     }
 }

@@ -81,6 +81,27 @@ struct LimitTests {
         #expect((closedAt.values.min() ?? 0) >= timeout - 1, "closed before the header timeout")
     }
 
+    /// A request whose head came whole but whose body trickles a byte a second is cut after one 10-second
+    /// window below the minimum body rate (100 bytes a second by default).
+    @Test func aTrickledBodyIsCut() async throws {
+        let cluster = try Cluster()
+        let socket = try TrickleSocket(port: cluster.server.port)
+        let head =
+            "POST /v1/push HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100000\r\n\r\n"
+        #expect(head.utf8.allSatisfy(socket.send))
+        let opened = Date()
+        var closedAfter: TimeInterval?
+        while closedAfter == nil, Date().timeIntervalSince(opened) < 30 {
+            if !socket.send(UInt8(ascii: "{")) || socket.isClosedByPeer() {
+                closedAfter = Date().timeIntervalSince(opened)
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+        let after = try #require(closedAfter, "a body trickled for 30 s was still being read")
+        #expect(after >= 9 && after <= 22, "closed after \(after) s")
+    }
+
     /// Past `--max-connections`, a new connection waits until one closes (here: idle ones cut by the header
     /// timeout), then is served.
     @Test func connectionsPastTheBoundWait() async throws {

@@ -11,6 +11,8 @@ public struct NetworkSettings: Sendable {
     public var tls: TLSFiles?
     /// How long a connection may take to send a request's head, from when it opens or its last response ended.
     public var headerTimeout: Duration = .seconds(10)
+    /// The slowest a request body may arrive, in bytes a second over each 10 seconds; 0 lets any rate through.
+    public var minimumBodyRate = 100
     /// The most connections open at once; past it, new ones wait in the listen backlog until one closes.
     public var maxConnections = 1_000
     /// Whether the last `X-Forwarded-For` entry names the client (set it only behind a proxy that sets it).
@@ -60,9 +62,11 @@ public struct TLSFileError: Error, CustomStringConvertible {
 extension NetworkSettings {
     /// HTTP/1.1 with the header timeout on every connection, inside TLS when it is configured.
     func serverBuilder(logger: Logger) throws -> HTTPServerBuilder {
-        let timeout = TimeAmount(headerTimeout)
+        let (timeout, rate) = (TimeAmount(headerTimeout), minimumBodyRate)
         let http = HTTPServerBuilder.http1(
-            configuration: .init(additionalChannelHandlers: [HeadTimeoutHandler(timeout: timeout, logger: logger)]))
+            configuration: .init(
+                additionalChannelHandlers: [HeadTimeoutHandler(timeout: timeout, logger: logger)]
+                    + (rate > 0 ? [SlowBodyHandler(minimumRate: rate, logger: logger)] : [])))
         guard let tls else { return http }
         return try .tls(http, tlsConfiguration: try tls.configuration())
     }

@@ -97,11 +97,10 @@ extension SyncServer {
     func admit(_ principal: Principal, push: Bool) throws {
         guard let wait = rateLimiter.wait(name: principal.name, push: push) else { return }
         let seconds = max(1, Int(wait.rounded(.up)))
-        let limit = push ? rateLimiter.push : rateLimiter.pull
-        logger.notice(
-            "rate limited", metadata: ["principal": "\(principal.name)", "kind": "\(push ? "push" : "pull")"])
+        let (kind, limit) = push ? ("push", rateLimiter.push) : ("pull", rateLimiter.pull)
+        logger.notice("rate limited", metadata: ["principal": "\(principal.name)", "kind": "\(kind)"])
         throw APIError.rateLimited(
-            "token '\(principal.name)' is over its \(push ? "push" : "pull") rate (\(limit)): try again in \(seconds) s",
+            "token '\(principal.name)' is over its \(kind) rate (\(limit)): try again in \(seconds) s",
             retryAfter: seconds)
     }
 }
