@@ -7,55 +7,57 @@ import Testing
 
 @Suite("Limits")
 struct LimitTests {
-    /// Past its pull rate a token is answered 429 with Retry-After; `plansync sync` waits that long and goes
-    /// on, and gives up in one line when the wait is longer than it waits.
-    @Test func rateLimitedSyncWaitsOrSaysWhen() async throws {
-        let cluster = try Cluster(serverArguments: ["--pull-rate", "1/s", "--rate-burst", "1"])
-        let token = try cluster.server.token(name: "alice", role: "admin")
-        let alice = cluster.directory.file("alice.sqlite")
+    /// Past its pull rate a token is answered 429 with Retry-After, and `plansync sync` gives up in one line
+    /// when the wait is longer than it waits.
+    @Test func pastItsRateATokenIsTold429AndWhen() async throws {
+        let cluster = try Cluster(serverArguments: ["--pull-rate", "1/h", "--rate-burst", "1"])
+        let token = try cluster.server.token(name: "bruno", role: "admin")
+        let bruno = cluster.directory.file("bruno.sqlite")
         try expectSuccess(
-            run("plansync", ["init", "--replica", alice, "--server", cluster.server.url, "--token", token]))
-        let http = RawHTTP(base: cluster.server.url)
+            run("plansync", ["init", "--replica", bruno, "--server", cluster.server.url, "--token", token]))
         var statuses: [Int] = []
-        var retryAfter: String?
-        for _ in 0..<3 {
+        var retryAfter: Int?
+        for _ in 0..<2 {
             var request = HTTPClientRequest(url: cluster.server.url + "/v1/pull?since=0&limit=1")
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
             let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
             _ = try await response.body.collect(upTo: 1 << 24)
             statuses.append(Int(response.status.code))
-            if response.status.code == 429 { retryAfter = response.headers.first(name: "Retry-After") }
+            retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) } ?? retryAfter
         }
-        #expect(statuses.first == 200 && statuses.last == 429, "\(statuses)")
-        #expect(retryAfter == "1")
-        let refused = try await http.send(.GET, "/v1/pull?since=0&limit=1", token: token)
+        #expect(statuses == [200, 429])
+        #expect((3000...3600).contains(retryAfter ?? 0), "Retry-After: \(retryAfter.map(String.init) ?? "none")")
+        let refused = try await RawHTTP(base: cluster.server.url).send(.GET, "/v1/pull", token: token)
         #expect(refused.status == 429)
         #expect(refused.body.contains(#""error":"rate_limited""#), "\(refused.body)")
-        // The bucket is empty now: the sync's pulls are refused until it waits the second it is told.
-        let started = Date()
-        let sync = try cluster.plansync(alice, "sync")
-        try expectSuccess(sync)
-        #expect(Date().timeIntervalSince(started) >= 0.9, "the sync did not wait: \(sync)")
-
-        let strict = try Cluster(serverArguments: ["--pull-rate", "1/h", "--rate-burst", "1"])
-        let brunoToken = try strict.server.token(name: "bruno", role: "admin")
-        let bruno = strict.directory.file("bruno.sqlite")
-        try expectSuccess(
-            run("plansync", ["init", "--replica", bruno, "--server", strict.server.url, "--token", brunoToken]))
-        // Its one pull of the hour.
-        #expect(try await RawHTTP(base: strict.server.url).send(.GET, "/v1/pull", token: brunoToken).status == 200)
-        let given = try strict.plansync(bruno, "sync")
+        let given = try cluster.plansync(bruno, "sync")
         #expect(given.status == 69, "\(given)")
         #expect(given.stderr.split(separator: "\n").count == 1, "\(given)")
-        #expect(
-            given.stderr.contains("is limiting this token's requests (rate limit); try again in 3600 s"), "\(given)")
+        #expect(given.stderr.contains("is limiting this token's requests (rate limit); try again in "), "\(given)")
         #expect(given.stderr.contains("nothing was lost"), "\(given)")
+    }
+
+    /// A sync told to wait a few seconds (Retry-After) waits and then goes on to the end.
+    @Test func aRateLimitedSyncWaitsAndGoesOn() async throws {
+        let cluster = try Cluster(serverArguments: ["--pull-rate", "12/min", "--rate-burst", "1"], serverLog: "log")
+        let token = try cluster.server.token(name: "alice", role: "admin")
+        let alice = cluster.directory.file("alice.sqlite")
+        try expectSuccess(
+            run("plansync", ["init", "--replica", alice, "--server", cluster.server.url, "--token", token]))
+        // Take the one pull the bucket holds: the sync's first pull is then refused with Retry-After of 5 s or less.
+        #expect(try await RawHTTP(base: cluster.server.url).send(.GET, "/v1/pull", token: token).status == 200)
+        try cluster.sync(alice)
+        #expect(try cluster.dump(alice).contains("iasc-protection-policy/A.1/1"))
+        cluster.server.stop()
+        let log = try String(contentsOfFile: cluster.directory.file("log"), encoding: .utf8)
+        let refusals = log.split(separator: "\n").filter { $0.contains("status=429") && $0.contains("principal=alice") }
+        #expect(!refusals.isEmpty, "the sync was never refused, so it waited for nothing: \(log)")
     }
 
     /// 200 connections trickling a request head a byte a second are closed once the header timeout passes,
     /// and a sync made meanwhile succeeds.
     @Test func slowHeadersAreCutAndSyncsGoOn() async throws {
-        let timeout = 3.0
+        let timeout = 5.0
         let cluster = try Cluster(serverArguments: ["--header-timeout", "\(timeout)"])
         let alice = try cluster.replica("alice")
         let slow = try (0..<200).map { _ in try TrickleSocket(port: cluster.server.port) }
@@ -64,7 +66,7 @@ struct LimitTests {
         let head = Array("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
         var closedAt: [Int: TimeInterval] = [:]
         var index = 0
-        while closedAt.count < slow.count, Date().timeIntervalSince(opened) < timeout + 10 {
+        while closedAt.count < slow.count, Date().timeIntervalSince(opened) < timeout + 20 {
             for (number, socket) in slow.enumerated() where closedAt[number] == nil {
                 if !socket.send(head[min(index, head.count - 1)]) || socket.isClosedByPeer() {
                     closedAt[number] = Date().timeIntervalSince(opened)
@@ -77,7 +79,8 @@ struct LimitTests {
         try expectSuccess(result)
         #expect(closedAt.count == slow.count, "\(slow.count - closedAt.count) slow connection(s) still open")
         let latest = closedAt.values.max() ?? .infinity
-        #expect(latest <= timeout + 3, "the last slow connection was closed after \(latest) s")
+        // Within the timeout and the time this loop takes to go round 200 sockets on a loaded machine.
+        #expect(latest <= timeout + 10, "the last slow connection was closed after \(latest) s")
         #expect((closedAt.values.min() ?? 0) >= timeout - 1, "closed before the header timeout")
     }
 
@@ -105,14 +108,14 @@ struct LimitTests {
     /// Past `--max-connections`, a new connection waits until one closes (here: idle ones cut by the header
     /// timeout), then is served.
     @Test func connectionsPastTheBoundWait() async throws {
-        let cluster = try Cluster(serverArguments: ["--max-connections", "3", "--header-timeout", "2"])
+        let cluster = try Cluster(serverArguments: ["--max-connections", "3", "--header-timeout", "3"])
         let idle = try (0..<3).map { _ in try TrickleSocket(port: cluster.server.port) }
-        try await Task.sleep(for: .milliseconds(300))
-        let started = Date()
+        let opened = Date()
         let health = try await RawHTTP(base: cluster.server.url).send(.GET, "/health", token: nil)
-        let waited = Date().timeIntervalSince(started)
+        let served = Date().timeIntervalSince(opened)
         #expect(health.status == 200)
-        #expect(waited >= 1.2, "served after \(waited) s, while 3 connections were open")
+        // The three idle connections were accepted after `opened` and cut 3 s after that at the earliest.
+        #expect(served >= 2.5, "served after \(served) s, while 3 connections were open")
         #expect(idle.allSatisfy { $0.isClosedByPeer() })
     }
 }
