@@ -57,7 +57,7 @@ struct Failure: Error, CustomStringConvertible {
 extension SyncError {
     var exitStatus: Int32 {
         switch kind {
-        case .unreachable, .server: ExitStatus.unavailable
+        case .unreachable, .server, .untrusted, .refused(status: 429): ExitStatus.unavailable
         case .refused(status: 401), .refused(status: 403): ExitStatus.noPermission
         case .refused: ExitStatus.dataRefused
         }
@@ -70,6 +70,10 @@ extension SyncError {
         switch kind {
         case .unreachable, .server:
             return "sync failed: \(message) (\(kept); run 'plansync sync' again)"
+        case .untrusted:
+            return "sync failed: \(message) (\(kept))"
+        case .refused(status: 429):
+            return "sync failed: \(message) (\(kept); run 'plansync sync' then)"
         case .refused(status: 401):
             return "sync failed: the server refused this replica's token: it is unknown or was revoked (\(kept)); "
                 + "ask the server's administrator for a new token and give it to 'plansync init' on this replica"

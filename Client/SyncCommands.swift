@@ -16,6 +16,11 @@ struct Init: AsyncParsableCommand {
     @OptionGroup var replica: ReplicaOptions
     @Option(help: "The server's URL, e.g. http://127.0.0.1:8080.") var server: String
     @OptionGroup var credentials: TokenOptions
+    @Option(
+        help: ArgumentHelp(
+            "A PEM certificate authority to trust for an https server besides the system's (a deployment's own).",
+            discussion: "Its PEM is kept in the replica: moving or deleting the file afterwards changes nothing."))
+    var caFile: String?
 
     func run() async throws {
         let path = try replica.path
@@ -24,8 +29,9 @@ struct Init: AsyncParsableCommand {
         }
         let token = try credentials.value
         try checkTimeoutVariable()
-        let session = try await HTTPTransport(baseURL: server, token: token).session()
-        _ = try Replica.create(at: path, serverURL: server, token: token, session: session)
+        let authority = try caFile.map(readAuthority)
+        let session = try await HTTPTransport(baseURL: server, token: token, trusting: authority).session()
+        _ = try Replica.create(at: path, serverURL: server, token: token, session: session, serverCA: authority)
         let principal = session.principal
         let scope = principal.office.map { " for office \($0)" } ?? principal.language.map { " for \($0)" } ?? ""
         print(
@@ -46,7 +52,8 @@ struct Sync: AsyncParsableCommand {
         try checkTimeoutVariable()
         let replica = try replica.open()
         let identity = try await replica.identity()
-        let transport = HTTPTransport(baseURL: identity.serverURL, token: identity.token)
+        let transport = try HTTPTransport(
+            baseURL: identity.serverURL, token: identity.token, trusting: identity.serverCA)
         var session = SyncSession(replica: replica, transport: transport)
         if changes { session.changeLimit = Self.changeLimit }
         let progressLine = ProgressLine(traffic: transport.traffic, enabled: isatty(STDERR_FILENO) == 1 && !output.json)
@@ -163,4 +170,17 @@ func checkTimeoutVariable() throws {
     let environment = ProcessInfo.processInfo.environment
     guard let text = environment["PLANSYNC_TIMEOUT"], ReadTimeout(environment: environment) == nil else { return }
     throw Failure(ExitStatus.usage, "PLANSYNC_TIMEOUT must be a number of seconds (e.g. 30), not '\(text)'")
+}
+
+/// The PEM text of `--ca-file`, refused in one line unless it holds a certificate.
+func readAuthority(_ path: String) throws -> String {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        throw Failure(ExitStatus.noInput, "--ca-file \(path): cannot be read")
+    }
+    do {
+        _ = try HTTPTransport.certificates(inPEM: text)
+    } catch {
+        throw Failure(ExitStatus.dataRefused, "--ca-file \(path): \(error)")
+    }
+    return text
 }

@@ -87,6 +87,9 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the sync server until SIGTERM or SIGINT (in-flight requests finish first).")
 
     @OptionGroup var options: ServeOptions
+    @OptionGroup(title: "TLS and proxies") var tls: TLSOptions
+    @OptionGroup(title: "Logs") var logging: LogOptions
+    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
         let settings: ServeSettings
@@ -108,10 +111,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         try storage.validate()
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "plansync-server")
-        logger.logLevel =
-            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+        let logger = logging.bootstrap()
         // A data folder is one server's alone; a database is shared by every instance started on it.
         var lock: DataFolderLock?
         if case .folder(let data) = try storage.location {
@@ -128,12 +128,32 @@ struct Serve: AsyncParsableCommand {
         logger.info("epoch opened", metadata: ["epoch": "\(epoch.id)", "seq": "\(epoch.startedAt)"])
         let metrics = ServerMetrics()
         MetricsSystem.bootstrap(metrics.factory)
-        let server = SyncServer(store: store, logger: logger, metrics: metrics)
+        var limits = SyncServer.Limits()
+        var network = NetworkSettings()
+        try tls.apply(to: &network)
+        limitOptions.apply(to: &limits, &network)
+        var server = SyncServer(store: store, limits: limits, logger: logger, metrics: metrics)
+        server.network = network
         let host = settings.string("host")
-        try await server.run(host: host, port: settings.int("port")) { port in
-            // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
-            FileHandle.standardOutput.write(Data("plansync-server listening on http://\(host):\(port)\n".utf8))
+        let (scheme, rates) = (network.scheme, "push \(limits.pushRate), pull \(limits.pullRate)")
+        // The database as its URL prints (no password).
+        let place: String
+        switch try storage.location {
+        case .folder(let data): place = data
+        case .database(let url): place = "\(url)"
         }
+        try await server.run(host: host, port: settings.int("port")) { port in
+            logger.info(
+                "plansync-server started",
+                metadata: [
+                    "version": "\(PlanSyncVersion.server)", "address": "\(scheme)://\(host):\(port)",
+                    "storage": "\(place)", "rates": "\(rates)",
+                ])
+            // Unbuffered, so a supervisor reading the pipe sees the line as soon as connections are accepted.
+            FileHandle.standardOutput.write(
+                Data("plansync-server listening on \(scheme)://\(host):\(port)\n".utf8))
+        }
+        logger.info("plansync-server stopped: in-flight requests finished")
     }
 }
 

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
+import NIOSSL
 import PlanSyncCore
 import Synchronization
 
@@ -19,11 +20,14 @@ public struct HTTPTransport: SyncTransport {
     public let traffic = Traffic()
     /// The throughput measured so far, from which each request's deadline is computed.
     let meter: LinkMeter
+    /// How a `429 Too Many Requests` is waited out.
+    public var retryAfter: RetryAfterPolicy
 
     public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.client = client
+        self.retryAfter = RetryAfterPolicy()
         // A whole exchange may take several read timeouts on a slow link, as long as bytes keep coming; a large
         // push gets more, in proportion to its body (`RequestDeadline`).
         let floor = timeout ?? max(.seconds(120), Self.readTimeout.amount * 4)
@@ -112,12 +116,23 @@ public struct HTTPTransport: SyncTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: ProtocolVersion.header, value: "\(ProtocolVersion.current)")
-        let response: HTTPClientResponse
-        let body: ByteBuffer
+        var response: HTTPClientResponse
+        var body: ByteBuffer
+        var waits = 0
         do {
             response = try await client.execute(request, timeout: timeout)
             body = try await response.body.collect(upTo: 512 * 1024 * 1024)
+            // The server refused the request unread because of its rate limit: wait as told, then send it again.
+            while response.status == .tooManyRequests, let wait = retryAfter.wait(response.headers, after: waits) {
+                try await Task.sleep(for: wait)
+                waits += 1
+                response = try await client.execute(request, timeout: timeout)
+                body = try await response.body.collect(upTo: 512 * 1024 * 1024)
+            }
         } catch {
+            if Self.certificateFailure(error) != nil {
+                throw SyncError(.untrusted, describe(error, deadline: timeout), neverSent: true)
+            }
             let text = "\(error)"
             // No connection was made, so the request never left: nothing can have been committed.
             let neverSent = ["connectionRefused", "Connection refused", "connectTimeout", "unreachable"].contains {
@@ -135,7 +150,11 @@ public struct HTTPTransport: SyncTransport {
         guard response.status == .ok else {
             let error = try? JSONDecoder().decode(ErrorBody.self, from: Data(body.readableBytesView))
             let detail = error.map { "\($0.error): \($0.detail)" }
-            let message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
+            var message = "\(baseURL) answered \(response.status.code): \(detail ?? response.status.reasonPhrase)"
+            if response.status == .tooManyRequests {
+                let after = response.headers.first(name: "Retry-After").map { " in \($0) s" } ?? " later"
+                message = "\(baseURL) is limiting this token's requests (rate limit); try again\(after)"
+            }
             throw SyncError(
                 response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message,
                 body: error)
@@ -149,6 +168,9 @@ public struct HTTPTransport: SyncTransport {
 
     /// A transport failure in a few words: never the library's text, which may quote the request's headers.
     private func describe(_ error: any Error, deadline timeout: TimeAmount) -> String {
+        if let reason = Self.certificateFailure(error) {
+            return "cannot reach \(baseURL): its TLS certificate \(reason)"
+        }
         if let error = error as? HTTPClientError {
             if error == .readTimeout { return "\(baseURL) did not answer within \(Self.readTimeout)" }
             if error == .deadlineExceeded {

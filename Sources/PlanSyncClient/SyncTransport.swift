@@ -25,6 +25,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
         case refused(status: Int)
         /// The server failed (5xx) or answered something that is not the protocol.
         case server
+        /// The server's TLS certificate could not be verified: nothing was sent to it.
+        case untrusted
     }
 
     public let kind: Kind

@@ -36,8 +36,11 @@ public final class Replica: Sendable {
 
     /// Creates a replica for a server, or reopens the one at `path` if it was made for the same server.
     /// A file made for another server is refused: its records and dots belong to that server's history.
+    /// `serverCA` (PEM), when given, is the certificate authority trusted for the server from then on; nil keeps
+    /// the one the replica had.
     public static func create(
-        at path: String, serverURL: String, token: String, session: SessionInfo, schema: Schema = .planSync
+        at path: String, serverURL: String, token: String, session: SessionInfo, serverCA: String? = nil,
+        schema: Schema = .planSync
     ) throws -> Replica {
         try restrictAccess(to: path)
         let replica = try Replica(path: path, schema: schema)
@@ -55,6 +58,7 @@ public final class Replica: Sendable {
             }
             try Meta.set(.serverURL, serverURL, in: db)
             try Meta.set(.token, token, in: db)
+            if let serverCA { try Meta.set(.serverCA, serverCA, in: db) }
             try Meta.setJSON(.principal, session.principal, in: db)
         }
         return replica
@@ -73,6 +77,8 @@ public struct ReplicaIdentity: Sendable {
     public let serverID: ReplicaID
     public let token: String
     public let principal: Principal
+    /// The certificate authority (PEM) trusted for an https server besides the system's, if one was given.
+    public let serverCA: String?
 
     init(_ db: Database) throws {
         guard let replica = try Meta.get(.replicaID, in: db), let url = try Meta.get(.serverURL, in: db),
@@ -87,6 +93,7 @@ public struct ReplicaIdentity: Sendable {
         self.serverID = ReplicaID(server)
         self.token = token
         self.principal = principal
+        self.serverCA = try Meta.get(.serverCA, in: db)
     }
 }
 
@@ -100,6 +107,8 @@ enum Meta: String {
     case recovering
     /// The protocol version the server last said it speaks (in a pull page); deltas are pushed only from 2.
     case serverProtocol = "server_protocol"
+    /// The PEM of the certificate authority `plansync init --ca-file` trusts for the server.
+    case serverCA = "server_ca"
 
     static func get(_ key: Meta, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue])

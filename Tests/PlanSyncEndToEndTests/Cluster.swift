@@ -22,16 +22,20 @@ final class Cluster: Sendable {
     let server: ServerProcess
     let database: TestDatabase?
 
-    init(store: ServerStore = .sqlite) throws {
-        directory = try TemporaryDirectory()
+    /// `serverArguments` go to `plansync-server serve`; its stderr goes to `serverLog` when that is named.
+    init(store: ServerStore = .sqlite, serverArguments: [String] = [], serverLog: String? = nil) throws {
+        let directory = try TemporaryDirectory()
+        self.directory = directory
+        let stderr = serverLog.map(directory.file)
         switch store {
         case .sqlite:
             database = nil
-            server = try ServerProcess.start(data: directory.file("data"))
+            server = try ServerProcess.start(
+                data: directory.file("data"), arguments: serverArguments, stderr: stderr)
         case .postgres:
             let database = try TestDatabase()
             self.database = database
-            server = try ServerProcess.start(database: database.url)
+            server = try ServerProcess.start(database: database.url, arguments: serverArguments, stderr: stderr)
         }
     }
 
@@ -43,12 +47,13 @@ final class Cluster: Sendable {
 
     /// Creates a token and a replica initialised with it; returns the replica's path.
     func replica(
-        _ name: String, role: String = "admin", office: String? = nil, language: String? = nil, client: String? = nil
+        _ name: String, role: String = "admin", office: String? = nil, language: String? = nil, client: String? = nil,
+        initArguments: [String] = []
     ) throws -> String {
         let token = try server.token(name: name, role: role, office: office, language: language)
         let path = directory.file("\(name).sqlite")
         try expectSuccess(
-            Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token]))
+            Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token] + initArguments))
         return path
     }
 

@@ -98,32 +98,40 @@ public final class ServerProcess: Sendable {
     public let url: String
     private let process: Process
 
-    private init(process: Process, storage: [String], port: Int) {
+    private init(process: Process, storage: [String], port: Int, scheme: String) {
         self.process = process
         self.storage = storage
         self.data = storage.last ?? ""
         self.port = port
-        self.url = "http://127.0.0.1:\(port)"
+        self.url = "\(scheme)://127.0.0.1:\(port)"
     }
 
-    /// Starts the server on a data folder and waits until it prints that it accepts connections.
-    public static func start(data: String, port: Int = 0) throws -> ServerProcess {
-        try start(storage: ["--data", data], port: port)
+    /// Starts the server on a data folder (with `arguments` after its storage, host and port) and waits until it
+    /// prints that it accepts connections. Its stderr goes to the file `stderr`, if given.
+    public static func start(data: String, port: Int = 0, arguments: [String] = [], stderr: String? = nil) throws
+        -> ServerProcess
+    {
+        try start(storage: ["--data", data], port: port, arguments: arguments, stderr: stderr)
     }
 
     /// Starts an instance on a PostgreSQL database and waits until it accepts connections.
-    public static func start(database: String, port: Int = 0) throws -> ServerProcess {
-        try start(storage: ["--database", database], port: port)
+    public static func start(database: String, port: Int = 0, arguments: [String] = [], stderr: String? = nil)
+        throws -> ServerProcess
+    {
+        try start(storage: ["--database", database], port: port, arguments: arguments, stderr: stderr)
     }
 
     /// Starts the server on `storage` (`--data DIR` or `--database URL`).
-    public static func start(storage: [String], port: Int = 0) throws -> ServerProcess {
+    public static func start(storage: [String], port: Int = 0, arguments: [String] = [], stderr: String? = nil)
+        throws -> ServerProcess
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.path("plansync-server"))
-        process.arguments = ["serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)]
+        process.arguments = ["serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)] + arguments
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        if let stderr { FileManager.default.createFile(atPath: stderr, contents: nil) }
+        process.standardError = FileHandle(forWritingAtPath: stderr ?? "/dev/null")
         process.standardInput = FileHandle.nullDevice
         try process.run()
         var seen = ""
@@ -132,9 +140,10 @@ public final class ServerProcess: Sendable {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            if let range = seen.range(of: #"https?://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 let port = Int(seen[range].split(separator: ":").last!)!
-                return ServerProcess(process: process, storage: storage, port: port)
+                let scheme = seen[range].hasPrefix("https") ? "https" : "http"
+                return ServerProcess(process: process, storage: storage, port: port, scheme: scheme)
             }
         }
         process.terminate()

@@ -11,6 +11,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
     var body: ErrorBody
     /// Whether the connection closes after the answer (the request body was not read to its end).
     var closes = false
+    /// Seconds the client should wait before it tries again (`Retry-After`, with 429).
+    var retryAfter: Int?
 
     public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String) {
         self.status = status
@@ -41,6 +43,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         headers[.contentType] = "application/json"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
         if closes { headers[.connection] = "close" }
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
@@ -53,6 +56,14 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
                 + "\(error.unknown ?? "what it holds"), which a newer plansync writes; upgrade the server")
     }
     static func tooLarge(_ detail: String) -> APIError { APIError(.contentTooLarge, "too_large", detail) }
+    static func rateLimited(_ detail: String, retryAfter: Int) -> APIError {
+        var error = APIError(.tooManyRequests, "rate_limited", detail)
+        error.retryAfter = retryAfter
+        // Closed: the connection would sit idle through the wait, and the server's header timeout could cut it
+        // just as the client sends again on it.
+        error.closes = true
+        return error
+    }
     static func forbidden(_ detail: String) -> APIError { APIError(.forbidden, "forbidden", detail) }
     static func historyChanged(resume: UInt64, epoch: String, seen: HistoryPosition) -> APIError {
         var error = APIError(

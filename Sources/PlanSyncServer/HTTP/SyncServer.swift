@@ -17,6 +17,9 @@ public struct SyncServer: Sendable {
         public var maxPushRecords = 2_000
         /// Most records in one pull page.
         public var maxPullRecords = 5_000
+        /// Push and pull requests per token holder (`RateLimiter`); generous unless an operator sets them.
+        public var pushRate = RateLimit(perSecond: 50, burst: 200)
+        public var pullRate = RateLimit(perSecond: 100, burst: 400)
 
         public init() {}
     }
@@ -26,6 +29,9 @@ public struct SyncServer: Sendable {
     public let limits: Limits
     public let logger: Logger
     public let metrics: ServerMetrics
+    /// TLS, connection bounds and proxy trust.
+    public var network = NetworkSettings()
+    let rateLimiter: RateLimiter
 
     public init(
         store: any SyncStore, schema: Schema = .planSync, limits: Limits = Limits(), logger: Logger,
@@ -36,15 +42,19 @@ public struct SyncServer: Sendable {
         self.limits = limits
         self.logger = logger
         self.metrics = metrics
+        self.rateLimiter = RateLimiter(push: limits.pushRate, pull: limits.pullRate)
     }
 
     /// The application, ready to run as a service (graceful shutdown on SIGTERM and SIGINT).
     public func application(
         host: String, port: Int, onRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "plansync-server"),
+            server: try network.serverBuilder(logger: logger),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "plansync-server",
+                availableConnectionsDelegate: .maximum(network.maxConnections, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
@@ -54,14 +64,16 @@ public struct SyncServer: Sendable {
         try await application(host: host, port: port, onRunning: onRunning).runService()
     }
 
-    func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    func router() -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger, trustProxy: network.trustProxy))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.get("/") { _, _ in Self.homePage() }
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
+        router.get("/ready") { _, _ in await ready() }
         router.get("/v1/session") { request, _ in
             let principal = try await authenticate(request)
             _ = try protocolVersion(request)
@@ -74,6 +86,7 @@ public struct SyncServer: Sendable {
             let principal: Principal
             do {
                 principal = try await authenticate(request)
+                try admit(principal, push: true)
             } catch {
                 // Refused before the body was read: read it (within the limit) and drop it, so a client that
                 // sends its whole body before reading the answer still gets the answer.
@@ -171,6 +184,7 @@ public struct SyncServer: Sendable {
 
     func pull(_ request: Request) async throws -> Response {
         let principal = try await authenticate(request)
+        try admit(principal, push: false)
         let query = request.uri.queryParameters
         guard let since = UInt64(query["since"].map(String.init) ?? "0") else {
             throw APIError.badRequest("since: expected a non-negative whole number")
@@ -259,6 +273,7 @@ public struct SyncServer: Sendable {
         guard let principal = try await store.principal(tokenHash: TokenHash.hash(token)) else {
             throw APIError.unauthorized
         }
+        RequestNote.note(principal: principal.name)
         return principal
     }
 

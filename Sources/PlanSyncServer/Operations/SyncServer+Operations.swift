@@ -8,7 +8,7 @@ import PlanSyncCore
 
 extension SyncServer {
     /// The routes for operators and tools beside the sync protocol's own.
-    func addOperationsRoutes(to router: Router<BasicRequestContext>) {
+    func addOperationsRoutes(to router: Router<ServerRequestContext>) {
         router.add(middleware: UnroutedMiddleware(methods: OpenAPIDescription.methods))
         router.get("/metrics") { request, _ in
             let principal = try await authenticate(request)

@@ -70,3 +70,16 @@ extension PostgresSyncStore {
             records: records, bytes: bytes, openDecisions: tally.openDecisions, heldEdits: tally.heldEdits)
     }
 }
+
+// MARK: - Readiness
+
+extension PostgresSyncStore {
+    /// A read through the pool: the database answers now (the server's id is known without asking it).
+    public func checkReadable() async throws {
+        do {
+            _ = try await client.query("SELECT 1", logger: logger).collect()
+        } catch {
+            throw StoreError.unwrapping(error, at: url)
+        }
+    }
+}

@@ -58,6 +58,13 @@ public protocol SyncStore: Sendable {
 
     /// What the store holds at the time of the call: records, bytes on disk, open decisions, pending held edits.
     func census() async throws -> StoreCensus
+
+    /// Throws, saying why, unless the store answers a read now (the server's `/ready`).
+    func checkReadable() async throws
+}
+
+extension SyncStore {
+    public func checkReadable() async throws { _ = try await serverID() }
 }
 
 /// One run of a server over its data: positions in the history are `(epoch, sequence)`.
