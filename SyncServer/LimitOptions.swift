@@ -7,10 +7,21 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Pull requests per token holder: N/s, N/min or off (default 100/s).") var pullRate: String?
     @Option(help: "Requests a token holder may make at once above its rate (default: 4 s of the rate).")
     var rateBurst: Int?
-    @Option(help: "Seconds a connection has to send a request's head (default 10).") var headerTimeout = 10.0
-    @Option(help: "Slowest request body, in bytes a second over each 10 s; 0 for any (default 100).")
+    @Option(
+        name: .customLong("header-timeout"), help: "Seconds a connection has to send a request's head (default 10).")
+    var headerTimeoutGiven: Double?
+    @Option(
+        name: .customLong("min-body-rate"),
+        help: "Slowest request body, in bytes a second over each 10 s; 0 for any (default 100).")
+    var minBodyRateGiven: Int?
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Most connections open at once; more wait in the backlog (default 1000).")
+    var maxConnectionsGiven: Int?
+
+    /// The values in force, as `ServeOptions.resolved` sets them from the settings.
+    var headerTimeout = 10.0
     var minBodyRate = 100
-    @Option(help: "Most connections open at once; more wait in the backlog (default 1000).")
     var maxConnections = 1_000
 
     func validate() throws {

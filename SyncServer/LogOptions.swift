@@ -5,11 +5,19 @@ import PlanSyncServer
 
 /// How the server logs: one line per request, start and shutdown, errors with their cause.
 struct LogOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+    enum Format: String, Codable, CaseIterable { case text, json }
 
-    @Option(help: "text (one readable line per entry) or json (one JSON object per line, for log shippers).")
+    @Option(
+        name: .customLong("log-format"),
+        help: "text (one readable line per entry) or json (one JSON object per line, for log shippers).")
+    var formatText: String?
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).")
+    var levelText: String?
+
+    /// The values in force, as `ServeOptions.resolved` sets them from the settings.
     var logFormat: Format = .text
-    @Option(help: "trace, debug, info, notice, warning, error or critical (default: $LOG_LEVEL, else info).")
     var logLevel: Logger.Level?
 
     /// Sets up the process's logging and returns the server's logger.

@@ -87,9 +87,6 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the sync server until SIGTERM or SIGINT (in-flight requests finish first).")
 
     @OptionGroup var options: ServeOptions
-    @OptionGroup(title: "TLS and proxies") var tls: TLSOptions
-    @OptionGroup(title: "Logs") var logging: LogOptions
-    @OptionGroup(title: "Limits") var limitOptions: LimitOptions
 
     func run() async throws {
         let settings: ServeSettings
@@ -111,6 +108,13 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         try storage.validate()
+        let (tls, logging, limitOptions): (TLSOptions, LogOptions, LimitOptions)
+        do {
+            (tls, logging, limitOptions) = try options.resolved(settings)
+        } catch {
+            FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
         let logger = logging.bootstrap()
         // A data folder is one server's alone; a database is shared by every instance started on it.
         var lock: DataFolderLock?

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import Logging
 
 /// The flags of `plansync-server serve`: one optional `@Option` per setting, so that a flag left out falls
 /// through to the environment, the configuration file and the default (`ServeSetting.all`).
@@ -14,6 +15,38 @@ struct ServeOptions: ParsableArguments {
     var database: String?
     @Option(help: "The address to listen on (PLANSYNC_HOST; default 127.0.0.1).") var host: String?
     @Option(help: "The port to listen on; 0 picks a free one (PLANSYNC_PORT; default 8080).") var port: Int?
+    @OptionGroup(title: "TLS and proxies") var tls: TLSOptions
+    @OptionGroup(title: "Logs") var logging: LogOptions
+    @OptionGroup(title: "Limits") var limits: LimitOptions
+
+    /// The TLS, log and limit options as the settings give them (a flag, else the environment, the file, the
+    /// default), checked again: a value from the environment or the file has not been checked at parsing.
+    func resolved(_ settings: ServeSettings) throws -> (TLSOptions, LogOptions, LimitOptions) {
+        var tls = self.tls
+        (tls.tlsCert, tls.tlsKey) = (settings.optionalString("tls.cert"), settings.optionalString("tls.key"))
+        var logging = self.logging
+        let format = settings.string("log.format")
+        guard let parsed = LogOptions.Format(rawValue: format) else {
+            throw ValidationError("log.format must be text or json, not '\(format)'")
+        }
+        logging.logFormat = parsed
+        if let level = settings.optionalString("log.level") {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw ValidationError("log.level must be trace, debug, info, notice, warning, error or critical")
+            }
+            logging.logLevel = parsed
+        }
+        var limits = self.limits
+        limits.pushRate = settings.optionalString("limits.push_rate")
+        limits.pullRate = settings.optionalString("limits.pull_rate")
+        limits.rateBurst = settings.optionalInt("limits.rate_burst")
+        limits.headerTimeout = settings.double("limits.header_timeout")
+        limits.minBodyRate = settings.int("limits.min_body_rate")
+        limits.maxConnections = settings.int("limits.max_connections")
+        try tls.validate()
+        try limits.validate()
+        return (tls, logging, limits)
+    }
 }
 
 /// One setting of `serve`, read from its flag, else its environment variable (`PLANSYNC_` and the key in
@@ -44,6 +77,17 @@ struct ServeSetting: Sendable {
         ServeSetting("database.url", \.database, default: nil, flag: "database"),
         ServeSetting("host", \.host, default: "127.0.0.1"),
         ServeSetting("port", \.port, default: 8080),
+        ServeSetting("tls.cert", \.tls.tlsCert, default: nil, flag: "tls-cert"),
+        ServeSetting("tls.key", \.tls.tlsKey, default: nil, flag: "tls-key"),
+        ServeSetting("log.format", \.logging.formatText, default: "text", flag: "log-format"),
+        ServeSetting("log.level", \.logging.levelText, default: nil, flag: "log-level"),
+        ServeSetting("limits.push_rate", \.limits.pushRate, default: nil, flag: "push-rate"),
+        ServeSetting("limits.pull_rate", \.limits.pullRate, default: nil, flag: "pull-rate"),
+        ServeSetting("limits.rate_burst", \.limits.rateBurst, default: nil, flag: "rate-burst"),
+        ServeSetting("limits.header_timeout", \.limits.headerTimeoutGiven, default: 10, flag: "header-timeout"),
+        ServeSetting("limits.min_body_rate", \.limits.minBodyRateGiven, default: 100, flag: "min-body-rate"),
+        ServeSetting(
+            "limits.max_connections", \.limits.maxConnectionsGiven, default: 1000, flag: "max-connections"),
     ]
 
     init(
@@ -59,10 +103,11 @@ struct ServeSetting: Sendable {
     }
 
     init(
-        _ key: String, _ flag: any KeyPath<ServeOptions, Int?> & Sendable, default value: Int?, required: Bool = false
+        _ key: String, _ flag: any KeyPath<ServeOptions, Int?> & Sendable, default value: Int?, required: Bool = false,
+        flag name: String? = nil
     ) {
         self.key = key
-        self.flagName = key.replacingOccurrences(of: ".", with: "-")
+        self.flagName = name ?? key.replacingOccurrences(of: ".", with: "-")
         self.required = required
         self.kind = .wholeNumber
         self.defaultValue = value.map { .int($0) }
@@ -71,10 +116,10 @@ struct ServeSetting: Sendable {
 
     init(
         _ key: String, _ flag: any KeyPath<ServeOptions, Double?> & Sendable, default value: Double?,
-        required: Bool = false
+        required: Bool = false, flag name: String? = nil
     ) {
         self.key = key
-        self.flagName = key.replacingOccurrences(of: ".", with: "-")
+        self.flagName = name ?? key.replacingOccurrences(of: ".", with: "-")
         self.required = required
         self.kind = .number
         self.defaultValue = value.map { .double($0) }
@@ -157,6 +202,12 @@ struct ServeSettings: Sendable {
     /// An optional text setting (no default), nil when it was given nowhere.
     func optionalString(_ key: String) -> String? {
         guard case .string(let value) = values[key] else { return nil }
+        return value
+    }
+
+    /// An optional whole-number setting (no default), nil when it was given nowhere.
+    func optionalInt(_ key: String) -> Int? {
+        guard case .int(let value) = values[key] else { return nil }
         return value
     }
 

@@ -41,6 +41,12 @@ struct ConfigurationTests {
         (#"{"prot": 8080}"#, [:], ["plansync.json", "unknown key 'prot'"]),
         (#"{"port": 8080,"#, [:], ["plansync.json", "not a JSON object"]),
         (#"{"port": 8080}"#, ["PLANSYNC_PORT": "eighty"], ["PLANSYNC_PORT", "'eighty'"]),
+        // The TLS, log and limit settings are rows of the same table, nested in the file.
+        (#"{"limits": {"header_timeout": "soon"}}"#, [:], ["plansync.json", "'limits.header_timeout'", "a number"]),
+        (#"{"port": 8080}"#, ["PLANSYNC_LIMITS_MAX_CONNECTIONS": "many"], ["PLANSYNC_LIMITS_MAX_CONNECTIONS", "'many'"]),
+        (#"{"log": {"format": "xml"}}"#, [:], ["log.format must be text or json, not 'xml'"]),
+        (#"{"limits": {"push_rate": "fast"}}"#, [:], ["--push-rate must be N/s, N/min or off"]),
+        (#"{"tls": {"cert": "/nowhere.pem"}}"#, [:], ["--tls-cert and --tls-key go together"]),
     ])
     func aBadSettingIsOneLineNamingWhereItCameFrom(
         contents: String, environment: [String: String], expected: [String]
