@@ -97,9 +97,12 @@ public final class ServerProcess: Sendable {
     public let port: Int
     public let url: String
     private let process: Process
+    /// The `plansync-server` binary it runs; its commands (tokens) run with the same.
+    private let executable: String
 
-    private init(process: Process, storage: [String], port: Int, scheme: String) {
+    private init(process: Process, storage: [String], port: Int, scheme: String, executable: String) {
         self.process = process
+        self.executable = executable
         self.storage = storage
         self.data = storage.last ?? ""
         self.port = port
@@ -108,10 +111,10 @@ public final class ServerProcess: Sendable {
 
     /// Starts the server on a data folder (with `arguments` after its storage, host and port) and waits until it
     /// prints that it accepts connections. Its stderr goes to the file `stderr`, if given.
-    public static func start(data: String, port: Int = 0, arguments: [String] = [], stderr: String? = nil) throws
-        -> ServerProcess
-    {
-        try start(storage: ["--data", data], port: port, arguments: arguments, stderr: stderr)
+    public static func start(
+        data: String, port: Int = 0, arguments: [String] = [], stderr: String? = nil, executable: String? = nil
+    ) throws -> ServerProcess {
+        try start(storage: ["--data", data], port: port, arguments: arguments, stderr: stderr, executable: executable)
     }
 
     /// Starts an instance on a PostgreSQL database and waits until it accepts connections.
@@ -122,11 +125,13 @@ public final class ServerProcess: Sendable {
     }
 
     /// Starts the server on `storage` (`--data DIR` or `--database URL`).
-    public static func start(storage: [String], port: Int = 0, arguments: [String] = [], stderr: String? = nil)
-        throws -> ServerProcess
-    {
+    /// `executable` is another `plansync-server` binary (another build), nil for the one built here.
+    public static func start(
+        storage: [String], port: Int = 0, arguments: [String] = [], stderr: String? = nil, executable: String? = nil
+    ) throws -> ServerProcess {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Binaries.path("plansync-server"))
+        let executable = executable ?? Binaries.path("plansync-server")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["serve"] + storage + ["--host", "127.0.0.1", "--port", String(port)] + arguments
         let out = Pipe()
         process.standardOutput = out
@@ -143,7 +148,8 @@ public final class ServerProcess: Sendable {
             if let range = seen.range(of: #"https?://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 let port = Int(seen[range].split(separator: ":").last!)!
                 let scheme = seen[range].hasPrefix("https") ? "https" : "http"
-                return ServerProcess(process: process, storage: storage, port: port, scheme: scheme)
+                return ServerProcess(
+                    process: process, storage: storage, port: port, scheme: scheme, executable: executable)
             }
         }
         process.terminate()
@@ -166,7 +172,7 @@ public final class ServerProcess: Sendable {
         var arguments = ["token", "create"] + storage + ["--name", name, "--role", role]
         if let office { arguments += ["--office", office] }
         if let language { arguments += ["--language", language] }
-        let result = try run("plansync-server", arguments)
+        let result = try run(executableAt: executable, arguments)
         guard result.status == 0 else {
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "token create failed: \(result)"])
         }
