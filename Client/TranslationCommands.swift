@@ -146,9 +146,7 @@ func export<Document: StreamedDocument, Part: Sendable>(
 /// The glossary at `path`, or the one the product ships for `language`.
 func loadGlossary(_ path: String?, language: String) throws -> Glossary? {
     guard let path else { return try BundledGlossaries.glossary(language: language) }
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw Failure(ExitStatus.noInput, "cannot read the glossary \(path) (missing, unreadable, or not UTF-8)")
-    }
+    let text = try readText(path, notUTF8: "save the glossary as UTF-8 tab-separated text")
     do {
         return try Glossary(tsv: text, language: language)
     } catch {

@@ -32,7 +32,7 @@ public struct Glossary: Sendable, Hashable {
             let line = line.hasSuffix("\r") ? line.dropLast() : line
             guard !line.allSatisfy(\.isWhitespace) else { continue }
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map {
-                $0.trimmingWhitespace
+                QualityPair.trimmed(String($0))
             }
             guard columns.count >= 2, !columns[0].isEmpty, !columns[1].isEmpty else {
                 throw GlossaryError("glossary line \(index + 1): expected the English term, a tab and its translation")
@@ -150,9 +150,9 @@ extension Glossary.Entry {
     /// (`PEAS (protección contra la explotación…)`), either part alone.
     static func forms(of translation: String) -> [String] {
         guard let open = translation.firstIndex(of: "("), translation.hasSuffix(")") else { return [translation] }
-        let outside = translation[..<open].trimmingWhitespace
-        let inside = translation[translation.index(after: open)..<translation.index(before: translation.endIndex)]
-            .trimmingWhitespace
+        let outside = QualityPair.trimmed(String(translation[..<open]))
+        let inside = QualityPair.trimmed(
+            String(translation[translation.index(after: open)..<translation.index(before: translation.endIndex)]))
         return [translation] + [outside, inside].filter { !$0.isEmpty }
     }
 }
@@ -210,13 +210,6 @@ public struct GlossaryError: Error, CustomStringConvertible, Sendable {
 }
 
 extension StringProtocol {
-    fileprivate var trimmingWhitespace: String {
-        var text = Substring(self)
-        while text.first?.isWhitespace == true { text.removeFirst() }
-        while text.last?.isWhitespace == true { text.removeLast() }
-        return String(text)
-    }
-
     fileprivate var isAllCapitals: Bool {
         contains { $0.isLetter } && allSatisfy { !$0.isLetter || $0.isUppercase }
     }
