@@ -14,11 +14,7 @@ struct MixedSchemaTests {
     /// The folder of the next schema's `plansync` and `plansync-server`: built the first time (minutes), then
     /// only checked. A build that fails fails the test, never skips it.
     static func nextSchemaBinaries() throws -> String {
-        let result = try runTool("bash", [script])
-        let lines = result.stderr.split(separator: "\n").map(String.init)
-        #expect(result.status == 0, "the next schema could not be built (exit \(result.status)): \(lines.last ?? "")")
-        guard result.status == 0 else { throw CocoaError(.executableLoad) }
-        return try #require(result.stdout.split(separator: "\n").last.map(String.init))
+        try otherBuild(script: script, what: "the next schema")
     }
 
     @Test func anOlderClientKeepsAFieldItDoesNotKnowAndANewerOneIsToldWhatAnOlderServerLacks() throws {

@@ -13,14 +13,7 @@ struct MixedVersionTests {
     /// The version-1 `plansync`: the script builds it the first time (several minutes) and then only prints its
     /// path. A build that fails fails the test with the script's last line, never skips it.
     static func versionOneClient() throws -> String {
-        let result = try runTool("bash", [script])
-        // The script's own last line, and the compiler's first error when there is one.
-        let lines = result.stderr.split(separator: "\n").map(String.init)
-        let firstError = lines.first { $0.contains("error:") && $0 != lines.last }
-        let message = [lines.last, firstError].compactMap { $0 }.joined(separator: "\n")
-        #expect(result.status == 0, "the version-1 client could not be built (exit \(result.status)): \(message)")
-        guard result.status == 0 else { throw CocoaError(.executableLoad) }
-        let path = try #require(result.stdout.split(separator: "\n").last.map(String.init))
+        let path = try otherBuild(script: script, what: "the version-1 client")
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) printed \(path)")
         #expect(path != Binaries.path("plansync"), "the old client is the one built here")
         return path
@@ -125,4 +118,17 @@ struct MixedVersionTests {
         let translations = try #require(record["translations"] as? [String: [String: [String: Any]]])
         return try #require(translations[language]?[field], "no \(language) translation of \(field)")
     }
+}
+
+/// What a script that builds another version of PlanSync printed last: the path of what it built. It builds the
+/// first time (minutes) and then only prints the path. A build that fails fails the test with the script's last
+/// line and the compiler's first error, never skips it.
+func otherBuild(script: String, what: String) throws -> String {
+    let result = try runTool("bash", [script])
+    let lines = result.stderr.split(separator: "\n").map(String.init)
+    let firstError = lines.first { $0.contains("error:") && $0 != lines.last }
+    let message = [lines.last, firstError].compactMap { $0 }.joined(separator: "\n")
+    #expect(result.status == 0, "\(what) could not be built (exit \(result.status)): \(message)")
+    guard result.status == 0 else { throw CocoaError(.executableLoad) }
+    return try #require(result.stdout.split(separator: "\n").last.map(String.init))
 }
