@@ -14,7 +14,7 @@ public struct Deletion: Sendable, Hashable {
     public let contents: [String]
 
     /// What deleting `id` in `replica` would delete.
-    public static func of(_ id: String, in replica: Replica) async throws -> Deletion {
+    public static func of(_ id: String, in replica: some Workspace) async throws -> Deletion {
         guard let root = try await replica.record(id) else { throw ReplicaError.noRecord(id) }
         guard PlanOutline.contains(root) else { return Deletion(root: id, contents: []) }
         let plan = try await replica.records(prefix: RecordID.plan(of: id))
@@ -23,8 +23,8 @@ public struct Deletion: Sendable, Hashable {
     }
 
     /// Deletes the root and its contents in one transaction: all of them, or — when any is refused — none.
-    public func run(in replica: Replica) async throws {
-        try await replica.edit(([root] + contents).map { ($0, Edit.delete) })
+    public func run(in replica: some Workspace) async throws {
+        try await replica.save(([root] + contents).map { ($0, Edit.delete) })
     }
 
     /// What was (or would be) deleted, e.g. "PLAN and its 11 sections and activities".

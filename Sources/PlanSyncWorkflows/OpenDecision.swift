@@ -19,7 +19,7 @@ public struct OpenDecision: Sendable, Hashable, Encodable {
     public var changes: [HeldProposal.Difference]?
 
     /// Every open decision of the replica: held edits first, then conflicts by record id.
-    public static func all(in replica: Replica) async throws -> [OpenDecision] {
+    public static func all(in replica: some Workspace) async throws -> [OpenDecision] {
         var found = try await PendingHeldEdit.pending(in: replica).map {
             OpenDecision(id: $0.report, held: $0.id, changes: $0.changes)
         }

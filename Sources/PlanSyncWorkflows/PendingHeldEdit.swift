@@ -25,7 +25,7 @@ public struct PendingHeldEdit: Sendable, Hashable {
 
 extension PendingHeldEdit {
     /// Every held edit still waiting for the central team's decision, by id.
-    public static func pending(in replica: Replica) async throws -> [PendingHeldEdit] {
+    public static func pending(in replica: some Workspace) async throws -> [PendingHeldEdit] {
         var found: [PendingHeldEdit] = []
         for record in try await replica.recordsAwaitingDecisions() where record.collection == "held" {
             guard let edit = try await PendingHeldEdit(record, in: replica) else { continue }
@@ -35,7 +35,7 @@ extension PendingHeldEdit {
     }
 
     /// The pending held edits of one report, by id.
-    public static func pending(of report: String, in replica: Replica) async throws -> [PendingHeldEdit] {
+    public static func pending(of report: String, in replica: some Workspace) async throws -> [PendingHeldEdit] {
         var found: [PendingHeldEdit] = []
         for record in try await replica.records(prefix: report) where record.collection == "held" {
             guard let edit = try await PendingHeldEdit(record, in: replica), edit.report == report else { continue }
@@ -45,7 +45,7 @@ extension PendingHeldEdit {
     }
 
     /// The pending held edit `id` names: a held edit's id, or a report's id when one held edit of it waits.
-    public static func named(_ id: String, in replica: Replica) async throws -> PendingHeldEdit {
+    public static func named(_ id: String, in replica: some Workspace) async throws -> PendingHeldEdit {
         guard let record = try await replica.record(id), record.collection == "held" || record.collection == "report"
         else { throw WorkflowError("no held edit or report '\(id)' in this replica (see 'plansync conflicts')") }
         if record.collection == "held" {
@@ -66,21 +66,21 @@ extension PendingHeldEdit {
     }
 
     /// Applies everything the office proposed to the report and marks the held edit accepted, in one transaction.
-    public func accept(in replica: Replica) async throws {
+    public func accept(in replica: some Workspace) async throws {
         var edits: [(id: String, edit: Edit)] = proposal.changes.sorted { $0.key < $1.key }.map {
             (report, .set(field: $0.key, value: $0.value))
         }
         edits.append((id, .set(field: "outcome", value: "accepted")))
-        try await replica.edit(edits)
+        try await replica.save(edits)
     }
 
     /// Marks the held edit dismissed: the report stays as approved, and the proposal stays on record.
-    public func dismiss(in replica: Replica) async throws {
-        try await replica.edit([(id, .set(field: "outcome", value: "dismissed"))])
+    public func dismiss(in replica: some Workspace) async throws {
+        try await replica.save([(id, .set(field: "outcome", value: "dismissed"))])
     }
 
     /// A pending held record compared with its report, or nil when it was decided already or is deleted.
-    private init?(_ record: RecordState, in replica: Replica) async throws {
+    private init?(_ record: RecordState, in replica: some Workspace) async throws {
         let proposal = HeldProposal(record, schema: replica.schema)
         guard proposal.pending, !record.isDeleted else { return nil }
         self.init(proposal, report: try await replica.record(proposal.report), schema: replica.schema)

@@ -13,7 +13,7 @@ public struct ReportSummary: Sendable, Hashable, Encodable {
     public var conflicts: [String]
 
     /// The live reports of the replica, of one office and one period when given, newest period first.
-    public static func all(in replica: Replica, office: String? = nil, period: String? = nil) async throws
+    public static func all(in replica: some Workspace, office: String? = nil, period: String? = nil) async throws
         -> [ReportSummary]
     {
         let records = try await replica.records()

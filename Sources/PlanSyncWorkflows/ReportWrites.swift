@@ -49,9 +49,9 @@ public enum ReportWrites {
     public enum Outcome: Sendable { case added, updated }
 
     /// The office a report command acts for: the one given, else the office of this replica's token.
-    public static func office(_ given: String?, in replica: Replica) async throws -> String {
+    public static func office(_ given: String?, in replica: some Workspace) async throws -> String {
         if let given { return given }
-        guard let office = try await replica.identity().principal.office else {
+        guard let office = try await replica.principal().office else {
             throw WorkflowError("--office is needed: this replica's token does not belong to an office")
         }
         return office
@@ -60,15 +60,15 @@ public enum ReportWrites {
     /// Adds the report, or edits it if it exists: the status, the narrative and its language when given, the
     /// indicators named (replacing their earlier values), and who reported it when.
     @discardableResult
-    public static func write(_ draft: ReportDraft, in replica: Replica, at now: Date = Date()) async throws -> Outcome {
+    public static func write(_ draft: ReportDraft, in replica: some Workspace, at now: Date = Date()) async throws -> Outcome {
         guard let target = try await replica.record(draft.activity), ["activity", "related"].contains(target.collection)
         else { throw WorkflowError("no activity '\(draft.activity)' in this replica (see 'plansync list')") }
-        let name = try await replica.identity().principal.name
+        let name = try await replica.principal().name
         let id = draft.id
         let at = now.ISO8601Format()
         guard let existing = try await replica.record(id) else {
             let language = draft.narrative == nil && draft.language == nil ? "" : draft.language ?? "en"
-            try await replica.create([
+            try await replica.save(creating: [
                 NewRecord(
                     id: id, collection: "report",
                     values: [
@@ -78,7 +78,7 @@ public enum ReportWrites {
                         .init("indicators", draft.indicators.map(\.element).joined(separator: "\n")),
                         .init("reported_by", name), .init("reported_at", at),
                     ])
-            ])
+            ], editing: [])
             return .added
         }
         var edits: [(id: String, edit: Edit)] = [(id, .set(field: "status", value: draft.status))]
@@ -94,31 +94,31 @@ public enum ReportWrites {
             edits.append((id, .add(field: "indicators", element: indicator.element)))
         }
         edits += [(id, .set(field: "reported_by", value: name)), (id, .set(field: "reported_at", value: at))]
-        try await replica.edit(edits)
+        try await replica.save(edits)
         return .updated
     }
 
     /// Writes the approval state (`approved` or `open`) of an office and period, creating its record if needed.
     public static func setApproval(
-        _ state: String, office: String, period: String, in replica: Replica, at now: Date = Date()
+        _ state: String, office: String, period: String, in replica: some Workspace, at now: Date = Date()
     ) async throws {
-        let name = try await replica.identity().principal.name
+        let name = try await replica.principal().name
         let id = Approval.id(office: office, period: period)
         let at = now.ISO8601Format()
         if try await replica.record(id) != nil {
-            try await replica.edit([
+            try await replica.save([
                 (id, .set(field: "state", value: state)), (id, .set(field: "by", value: name)),
                 (id, .set(field: "at", value: at)),
             ])
         } else {
-            try await replica.create([
+            try await replica.save(creating: [
                 NewRecord(
                     id: id, collection: "approval",
                     values: [
                         .init("office", office), .init("period", period), .init("state", state), .init("by", name),
                         .init("at", at),
                     ])
-            ])
+            ], editing: [])
         }
     }
 }
