@@ -127,7 +127,19 @@ public struct ReplicaBundle: Sendable {
             configuration.readonly = true
             let queue = try DatabaseQueue(path: path, configuration: configuration)
             defer { try? queue.close() }
-            (bundle, seal) = try queue.read { db in try Self.load(db, path: path) }
+            (bundle, seal) = try queue.read { db in
+                // Whole pages, as many as the file's header says: SQLite reads a last page cut short as if the
+                // missing bytes were zeros, and those may be only the unused end of a page.
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+                guard size == pages * pageSize else {
+                    throw ReplicaError(
+                        "\(path) is cut short: \(size) bytes of the \(pages * pageSize) it was written with; nothing "
+                            + "was imported", kind: .refused)
+                }
+                return try Self.load(db, path: path)
+            }
         } catch let error as ReplicaError {
             throw error
         } catch {
