@@ -147,8 +147,13 @@ public struct SyncSession: Sendable {
                 if let position = response.history { try await replica.acknowledge([], history: position) }
                 try await replica.relayed(section)
                 report.relayed += 1
-            } catch let error as SyncError where error.body?.error == "history_changed" {
-                // The server went back: its own push path recovers first; the carried pushes go next time.
+            } catch let error as SyncError
+                where error.body?.error == "history_changed" || error.kind == .refused(status: 404)
+                    || error.kind == .refused(status: 405)
+            {
+                // The server went back: its own push path recovers first, and the carried pushes go next time.
+                // Or it predates bundles: they wait, carried, for one that takes them.
+                report.roundTrips += 1
                 break
             } catch let error as SyncError where error.committedNothing && error.kind != .unreachable {
                 report.roundTrips += 1
