@@ -9,21 +9,7 @@ extension SyncServer {
     func addRelayRoutes(to router: Router<ServerRequestContext>) {
         router.post("/v1/key") { request, _ in try await registerKey(request) }
         router.post("/v1/relay") { request, _ in
-            let carrier: Principal
-            do {
-                carrier = try await authenticate(request)
-                try admit(carrier, push: true)
-            } catch {
-                _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
-                metrics.refusedPush(error)
-                throw error
-            }
-            do {
-                return try await relay(request, carrier: carrier)
-            } catch {
-                metrics.refusedPush(error)
-                throw error
-            }
+            try await pushing(request) { carrier in try await relay(request, carrier: carrier) }
         }
     }
 

@@ -83,23 +83,7 @@ public struct SyncServer: Sendable {
             return Self.json(try WireJSON.string(info))
         }
         router.post("/v1/push") { request, _ in
-            let principal: Principal
-            do {
-                principal = try await authenticate(request)
-                try admit(principal, push: true)
-            } catch {
-                // Refused before the body was read: read it (within the limit) and drop it, so a client that
-                // sends its whole body before reading the answer still gets the answer.
-                _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
-                metrics.refusedPush(error)
-                throw error
-            }
-            do {
-                return try await push(request, principal: principal)
-            } catch {
-                metrics.refusedPush(error)
-                throw error
-            }
+            try await pushing(request) { principal in try await push(request, principal: principal) }
         }
         router.get("/v1/pull") { request, _ in try await pull(request) }
         addRelayRoutes(to: router)
@@ -108,6 +92,28 @@ public struct SyncServer: Sendable {
     }
 
     // MARK: - Endpoints
+
+    /// Lets a push (or a relayed one) in: the token, then its rate, before the body is read; every refusal
+    /// is counted by reason.
+    func pushing(_ request: Request, _ handle: (Principal) async throws -> Response) async throws -> Response {
+        let principal: Principal
+        do {
+            principal = try await authenticate(request)
+            try admit(principal, push: true)
+        } catch {
+            // Refused before the body was read: read it (within the limit) and drop it, so a client that
+            // sends its whole body before reading the answer still gets the answer.
+            _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
+            metrics.refusedPush(error)
+            throw error
+        }
+        do {
+            return try await handle(principal)
+        } catch {
+            metrics.refusedPush(error)
+            throw error
+        }
+    }
 
     func push(_ request: Request, principal: Principal) async throws -> Response {
         let push = try await pushRequest(request)
