@@ -137,24 +137,14 @@ public struct SyncServer: Sendable {
         }
         try await checkHistory(request)
         let now = Self.now()
-        let plan = PushPlan(
-            verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
-            server: try await store.serverID(), recovering: push.recover)
-        let deltas = push.stores
         var response: PushResponse
         do {
-            response = try await store.push(push.records) { incoming, stored, lookup in
-                try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
-            }
+            response = try await store.pushVerified(
+                push.records, carried: push.stores, from: push.replica, as: principal, now: now, schema: schema,
+                recovering: push.recover, logger: logger)
         } catch let error as StoreError where !error.isDatabase {
             throw APIError.badRequest("\(error)")
         } catch let refusal as PushRefusal {
-            logger.notice(
-                "push refused",
-                metadata: [
-                    "token": "\(principal.name)", "replica": "\(push.replica)", "record": "\(refusal.record)",
-                    "kind": "\(refusal.kind.rawValue)", "reason": "\(refusal.reason)",
-                ])
             throw APIError(refusal: refusal, serverTime: now)
         }
         logger.info(
