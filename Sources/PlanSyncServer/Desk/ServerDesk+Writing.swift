@@ -59,9 +59,10 @@ extension ServerDesk {
                         record: incoming.id, kind: .forbidden, reason: "the record is outside \(person.name)'s scope")
                 }
             }
-        } catch is DeskRace {
-            return nil
-        } catch let refusal as PushRefusal where refusal.kind == .alteredEntry {
+        } catch let error where error is DeskRace || (error as? PushRefusal)?.kind == .alteredEntry {
+            logger.notice(
+                "desk write raced another instance's; writing it again",
+                metadata: ["token": "\(person.name)", "replica": "\(desk)", "reason": "\(error)"])
             return nil
         } catch let refusal as PushRefusal {
             throw WorkflowError("refused: \(refusal.record): \(refusal.reason); nothing was changed")
