@@ -16,7 +16,7 @@ struct ServerDeskTests {
     static let kabul = Principal(name: "kabul", role: .office, office: "AFG")
 
     @Test(arguments: ServerStore.available)
-    func anAdminsDeskEditIsStoredAndAReplicaPullsItWithThePersonsName(store: ServerStore) async throws {
+    func anAdminsDeskWritesReachAReplicaWithTheDesksIdAndThePersonsName(store: ServerStore) async throws {
         let cluster = try Cluster(store: store)
         let field = try cluster.replica("field")
         try cluster.sync(field)
@@ -36,6 +36,10 @@ struct ServerDeskTests {
         // The desk is no token's replica, and no feed skips its writes as the pusher's own.
         let bound = try await desk.store.syncActivity().flatMap(\.replicas).map(\.id.rawValue)
         #expect(!bound.contains(deskID), "\(bound)")
+        let token = try cluster.server.token(name: "mallory", role: "office", office: "AFG")
+        let posing = try await RawHTTP(base: cluster.server.url).send(
+            .GET, "/v1/pull?since=0&limit=1&replica=\(deskID)", token: token)
+        #expect(posing.status == 403, "no replica syncs under the desk's id: \(posing)")
         let other = try cluster.replica("other")
         try cluster.sync(other)
         #expect(try cluster.plansync(other, "show", Self.unit).stdout.contains("Written at the desk"))
@@ -109,6 +113,11 @@ struct ServerDeskTests {
         let decisions = try await OpenDecision.all(in: central)
         #expect(decisions.contains { $0.held == held.first?.id }, "\(decisions)")
         #expect(try await kabul.record(held.first?.id ?? "") != nil, "the office sees its held edit")
+        // A new report for the approved period is held too, not created.
+        let late = ReportDraft(activity: Self.unit, office: "AFG", period: "2026-Q4", status: "delayed")
+        try await ReportWrites.write(late, in: kabul)
+        #expect(try await central.record(late.id) == nil)
+        #expect(try await PendingHeldEdit.pending(of: late.id, in: central).count == 1)
     }
 
     @Test(arguments: ServerStore.available)
@@ -133,7 +142,8 @@ struct ServerDeskTests {
             let shown = try cluster.plansync(replica, "show", Self.unit).stdout
             #expect(shown.contains("Agreed at the desk"), "\(shown)")
             let conflicts = try json(cluster.plansync(replica, "conflicts", "--json").stdout) as? [[String: Any]]
-            #expect(conflicts?.contains { $0["id"] as? String == Self.unit } == false, "\(String(describing: conflicts))")
+            #expect(
+                conflicts?.contains { $0["id"] as? String == Self.unit } == false, "\(String(describing: conflicts))")
             let history = try cluster.plansync(replica, "history", Self.unit).stdout
             #expect(history.contains("resolved by amina on 20"), "\(history)")
         }

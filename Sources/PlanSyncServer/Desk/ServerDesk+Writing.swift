@@ -5,8 +5,8 @@ import PlanSyncWorkflows
 extension ServerDesk {
     /// Creates records and edits others as `person`, all or nothing, at the server's wall time `now` (the
     /// server's clock when nil): the new states are built as a replica builds them — the core's access rule for
-    /// the person's role before and after each edit, a fresh tick of the desk's clock, the person's name as
-    /// author — then verified and stored as a push of the desk's. A refusal is a one-line `WorkflowError`, and
+    /// the person's role before and after each edit, a fresh tick of the desk's clock, the person's name on
+    /// resolutions — then verified and stored as a push of the desk's. A refusal is a one-line `WorkflowError`, and
     /// nothing is stored. An office's edit of an approved report is held for the central team, as a pushed one.
     @discardableResult
     public func write(
@@ -14,13 +14,10 @@ extension ServerDesk {
         now: UInt64? = nil
     ) async throws -> DeskWrite {
         try await writing.run {
-            for _ in 1..<Self.attempts {
+            for _ in 0..<Self.attempts {
                 if let done = try await self.attempt(as: person, creating: newRecords, editing: edits, now: now) {
                     return done
                 }
-            }
-            if let done = try await self.attempt(as: person, creating: newRecords, editing: edits, now: now) {
-                return done
             }
             throw WorkflowError(
                 "the server's desk could not write: other instances kept writing the same records; nothing was "
@@ -35,11 +32,7 @@ extension ServerDesk {
         now given: UInt64?
     ) async throws -> DeskWrite? {
         let now = given ?? wallClock()
-        var draft = try await draft(now: now)
-        let mirror = try await read { $0 }
-        if let newest = mirror.newest { draft.clock.observe(newest, limit: now + CausalBounds.maxDrift) }
-        for new in newRecords { try draft.create(new, as: person, in: mirror) }
-        for (id, edit) in edits { try draft.apply(edit, to: id, as: person, in: mirror) }
+        let draft = try await draft(as: person, creating: newRecords, editing: edits, now: now)
         guard !draft.order.isEmpty else { return DeskWrite(held: [], changed: 0) }
         // Kept before any of its timestamps is stored: none is handed out twice, even after a crash.
         let kept = try await store.keepDeskClock(draft.clock)
@@ -79,84 +72,23 @@ extension ServerDesk {
         return DeskWrite(held: response.held, changed: response.changed)
     }
 
-    /// A new draft, from the desk's identity and its clock as last kept.
-    private func draft(now: UInt64) async throws -> DeskDraft {
+    /// The states of a write, built on the mirror caught up, with the desk's clock as last kept moved past the
+    /// latest timestamp the mirror holds.
+    private func draft(
+        as person: Principal, creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)],
+        now: UInt64
+    ) async throws -> DeskDraft {
         let identity = try await id()
-        let clock = keptClock() ?? HybridLogicalClock(replica: identity)
-        return DeskDraft(clock: clock, now: now, schema: schema)
+        var draft = DeskDraft(clock: keptClock() ?? HybridLogicalClock(replica: identity), now: now, schema: schema)
+        let mirror = try await read { $0 }
+        if let newest = mirror.newest { draft.clock.observe(newest, limit: now + CausalBounds.maxDrift) }
+        for new in newRecords { try draft.create(new, as: person, in: mirror) }
+        for (id, edit) in edits { try draft.apply(edit, to: id, as: person, in: mirror) }
+        return draft
     }
 }
 
 /// Another instance's desk stored a write of a record since this desk's mirror read it.
-struct DeskRace: Error {}
-
-/// The states one desk write builds, from the mirror, as a replica builds its local writes.
-struct DeskDraft {
-    var clock: HybridLogicalClock
-    let now: UInt64
-    let schema: Schema
-    var states: [String: RecordState] = [:]
-    /// The records written, in the order first written.
-    var order: [String] = []
-    /// For each record written, how many writes of the desk its state had seen before this write.
-    var deskCounters: [String: UInt64] = [:]
-
-    init(clock: HybridLogicalClock, now: UInt64, schema: Schema) {
-        self.clock = clock
-        self.now = now
-        self.schema = schema
-    }
-
-    mutating func create(_ new: NewRecord, as person: Principal, in mirror: DeskMirror) throws {
-        guard mirror.records[new.id] == nil, states[new.id] == nil else {
-            throw WorkflowError("\(new.id) exists already; nothing was changed")
-        }
-        let state: RecordState
-        do throws(RecordError) {
-            state = try new.state(schema: schema) { try writer(for: person) }
-        } catch {
-            throw WorkflowError("\(error); nothing was changed")
-        }
-        if let reason = person.refusal(of: .lifecycle, on: state, schema: schema) {
-            throw Self.refused(new.id, reason)
-        }
-        keep(state, base: nil)
-    }
-
-    mutating func apply(_ edit: Edit, to id: String, as person: Principal, in mirror: DeskMirror) throws {
-        guard var state = states[id] ?? mirror.record(id, visibleTo: person, schema: schema) else {
-            throw WorkflowError("no record '\(id)' for \(person.name) on this server; nothing was changed")
-        }
-        let before = state
-        if let reason = person.refusal(of: edit.target, on: state, schema: schema) { throw Self.refused(id, reason) }
-        let writer = try writer(for: person)
-        do throws(RecordError) {
-            try state.apply(edit, schema: schema, by: writer)
-        } catch {
-            throw WorkflowError("\(error); nothing was changed")
-        }
-        if let reason = person.refusal(of: edit.target, on: state, schema: schema) { throw Self.refused(id, reason) }
-        keep(state, base: before)
-    }
-
-    private mutating func keep(_ state: RecordState, base: RecordState?) {
-        if states[state.id] == nil {
-            order.append(state.id)
-            deskCounters[state.id] = base?.context[clock.replica] ?? 0
-        }
-        states[state.id] = state
-    }
-
-    /// A writer for one write: a fresh tick of the desk's clock, and the person's name.
-    private mutating func writer(for person: Principal) throws -> Writer {
-        do {
-            return Writer(time: try clock.tick(now: now), author: person.name)
-        } catch {
-            throw WorkflowError("the server's desk clock cannot give a timestamp: \(error); nothing was changed")
-        }
-    }
-
-    private static func refused(_ id: String, _ reason: String) -> WorkflowError {
-        WorkflowError("refused: \(id): \(reason); nothing was changed")
-    }
+struct DeskRace: Error, CustomStringConvertible {
+    var description: String { "the record holds writes of the desk that this instance had not read yet" }
 }

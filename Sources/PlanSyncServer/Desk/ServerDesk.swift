@@ -10,7 +10,9 @@ import Synchronization
 /// they survive restarts, and every instance over one database shares them), writing on behalf of a person —
 /// checked by the core's access rule for that person's role, stored through the same verified push as
 /// `POST /v1/push`, with the person's name as author. It reads from a mirror of the store fed by the store's own
-/// change feed, caught up before each read. It is never bound to a token, and no feed skips its writes.
+/// change feed, caught up before each read. Its id is bound to no token, and no feed skips its writes.
+///
+/// Make one per server process and share it: it holds the mirror, and makes that process's writes one at a time.
 public final class ServerDesk: Sendable {
     public let store: any SyncStore
     public let schema: Schema

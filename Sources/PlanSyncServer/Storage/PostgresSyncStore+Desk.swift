@@ -11,9 +11,12 @@ extension PostgresSyncStore {
                 INSERT INTO meta(key, value) VALUES (\(DeskIdentity.idKey), \(ReplicaID.random().rawValue))
                 ON CONFLICT (key) DO NOTHING
                 """, logger: logger)
-            let id = try await Self.meta(DeskIdentity.idKey, connection, logger)
+            let id = try await Self.meta(DeskIdentity.idKey, connection, logger) ?? ""
+            try await connection.query(
+                "INSERT INTO replica(id, token) VALUES (\(id), \(DeskIdentity.owner)) ON CONFLICT (id) DO NOTHING",
+                logger: logger)
             let clock = try await Self.meta(DeskIdentity.clockKey, connection, logger)
-            return DeskIdentity(id: ReplicaID(id ?? ""), clock: try DeskIdentity.decodeClock(clock))
+            return DeskIdentity(id: ReplicaID(id), clock: try DeskIdentity.decodeClock(clock))
         }
     }
 

@@ -9,8 +9,7 @@ extension SyncStore {
     func pushVerified(
         _ records: [RecordState], carried: [String: Set<WriteTarget>] = [:], from pusher: ReplicaID,
         as principal: Principal, now: UInt64, schema: Schema, recovering: Bool = false, logger: Logger,
-        check: @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ step: PushStep) throws -> Void = { _, _, _ in
-        }
+        check: (@Sendable (_ incoming: RecordState, _ stored: RecordState?, _ step: PushStep) throws -> Void)? = nil
     ) async throws -> PushResponse {
         let plan = PushPlan(
             verification: PushVerification(pusher: pusher, principal: principal, now: now, schema: schema),
@@ -19,7 +18,7 @@ extension SyncStore {
             return try await push(records) { incoming, stored, lookup in
                 let step = try plan.step(
                     incoming: incoming, carried: carried[incoming.id], stored: stored, lookup: lookup)
-                try check(incoming, stored, step)
+                try check?(incoming, stored, step)
                 return step
             }
         } catch let refusal as PushRefusal {

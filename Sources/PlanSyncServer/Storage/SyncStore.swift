@@ -51,7 +51,8 @@ public protocol SyncStore: Sendable {
     // MARK: - The server's own desk (`ServerDesk`)
 
     /// The desk's replica id, chosen on the first call and kept with the data, and its clock as last kept (nil
-    /// before its first write). Every instance over one database gets the same.
+    /// before its first write). Every instance over one database gets the same. The id is bound to no token
+    /// (`DeskIdentity.owner`), so no replica can push or pull under it.
     func deskIdentity() async throws -> DeskIdentity
 
     /// Keeps the desk's clock unless the one kept reads later (another instance's desk wrote since), and returns
@@ -87,6 +88,10 @@ public struct DeskIdentity: Sendable, Hashable {
         self.id = id
         self.clock = clock
     }
+
+    /// The owner the desk's id is bound to in the replica bindings: a name no token can have (token names are not
+    /// empty), so a push or pull naming the id is refused as another token's replica.
+    static let owner = ""
 
     /// The meta keys both stores keep them under.
     static let idKey = "desk_id"
