@@ -112,11 +112,11 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // The sync server: storage, access, routes.
+        // The sync server: storage, access, routes, and its own desk, where its pages write for a person.
         .target(
             name: "PlanSyncServer",
             dependencies: [
-                "PlanSyncCore", "PlanSyncContent",
+                "PlanSyncCore", "PlanSyncContent", "PlanSyncWorkflows",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -222,11 +222,12 @@ let package = Package(
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync",
                 "plansync-server",
-                "plansync-bench", "PlanSyncReports", "PlanSyncTranslation",
+                "plansync-bench", "PlanSyncReports", "PlanSyncTranslation", "PlanSyncServer", "PlanSyncWorkflows",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -162,28 +162,18 @@ public struct SyncServer: Sendable {
         }
     }
 
-    /// Runs the core's push plan on a validated push of `push.replica`, made with `principal`'s role, and stores
-    /// what it decides: the one path of every push, sent by its replica or carried by another (a relay).
+    /// Stores a validated push of `push.replica`, made with `principal`'s role, through the store's one verified
+    /// path (`pushVerified`): sent by its replica or carried by another (a relay). Refusals become API errors.
     func execute(_ push: PushRequest, as principal: Principal) async throws -> PushResponse {
         let now = Self.now()
-        let plan = PushPlan(
-            verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
-            server: try await store.serverID(), recovering: push.recover)
-        let deltas = push.stores
         let response: PushResponse
         do {
-            response = try await store.push(push.records) { incoming, stored, lookup in
-                try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
-            }
+            response = try await store.pushVerified(
+                push.records, carried: push.stores, from: push.replica, as: principal, now: now, schema: schema,
+                recovering: push.recover, logger: logger)
         } catch let error as StoreError where !error.isDatabase {
             throw APIError.badRequest("\(error)")
         } catch let refusal as PushRefusal {
-            logger.notice(
-                "push refused",
-                metadata: [
-                    "token": "\(principal.name)", "replica": "\(push.replica)", "record": "\(refusal.record)",
-                    "kind": "\(refusal.kind.rawValue)", "reason": "\(refusal.reason)",
-                ])
             throw APIError(refusal: refusal, serverTime: now)
         }
         logger.info(
