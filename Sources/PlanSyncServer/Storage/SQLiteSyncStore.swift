@@ -150,6 +150,17 @@ public final class SQLiteSyncStore: SyncStore {
             // When each replica last pushed or pulled (milliseconds since 1970): which offices have not synced.
             try db.execute(sql: "ALTER TABLE replica ADD COLUMN last_sync INTEGER")
         }
+        migrator.registerMigration("v7-compaction") { db in
+            try db.execute(
+                sql: """
+                    -- The cursor each replica last pulled from: compaction waits until every replica synced within
+                    -- the retention horizon has pulled a deleted record at its latest state.
+                    ALTER TABLE replica ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
+                    -- Set, to its last sync, on a replica away past the horizon when a compaction removed what it
+                    -- had not pulled; cleared once its next pull has told it.
+                    ALTER TABLE replica ADD COLUMN away_since INTEGER;
+                    """)
+        }
         return migrator
     }
 
@@ -452,7 +463,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     // MARK: - Rows
 
-    private static func meta(_ key: String, in db: Database) throws -> String? {
+    static func meta(_ key: String, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
@@ -463,7 +474,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Stores a record with the next sequence (`StoredRecord`), and returns it.
     @discardableResult
-    private static func store(
+    static func store(
         _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, whole: Bool = false, schema: Schema,
         in db: Database
     ) throws -> UInt64 {

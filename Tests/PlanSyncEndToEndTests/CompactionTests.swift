@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import PlanSyncTestSupport
+import Testing
+
+/// `plansync-server compact` with the real binaries, on both stores: it removes the contents of deleted records
+/// once every replica synced within the horizon has pulled them, changes nothing any replica shows of live
+/// records, and a replica away past the horizon is told, keeps its edits and agrees with the others
+/// (docs/PROTOCOL.md, "Compaction and the retention horizon").
+@Suite("Compaction", .serialized)
+struct CompactionTests {
+    static let plan = "iasc-protection-policy"
+    /// A key activity (deleted with its related activities) and a related activity of another one.
+    static let deletedActivity = "\(plan)/A.2"
+    static let deletedRelated = "\(plan)/A.1/2"
+    static let kept = "\(plan)/A.1/1"
+
+    /// `plansync-server compact` on the cluster's store.
+    static func compact(_ cluster: Cluster, _ arguments: String...) throws -> CommandResult {
+        try run("plansync-server", ["compact"] + cluster.server.storage + arguments)
+    }
+
+    /// Bytes of stored record JSON: the records' rows and their pieces in the feed of stores.
+    static func storedBytes(_ cluster: Cluster) throws -> Int {
+        let query = """
+            SELECT (SELECT sum(length(CAST(state AS BLOB))) FROM record)
+                + (SELECT coalesce(sum(length(CAST(json AS BLOB))), 0) FROM record_store)
+            """
+        if let database = cluster.database {
+            let postgres = query.replacingOccurrences(of: "length(CAST(state AS BLOB))", with: "octet_length(state)")
+                .replacingOccurrences(of: "length(CAST(json AS BLOB))", with: "octet_length(json)")
+            return Int(try database.value(postgres)) ?? 0
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: cluster.server.data + "/plansync.sqlite", configuration: configuration)
+        return try queue.read { db in try Int.fetchOne(db, sql: query) ?? 0 }
+    }
+
+    /// The records of a `dump --json`, by id.
+    static func records(_ dump: String) throws -> [String: [String: Any]] {
+        let records = (try json(dump) as! [String: Any])["records"] as! [[String: Any]]
+        return Dictionary(uniqueKeysWithValues: records.map { ($0["id"] as! String, $0) })
+    }
+
+    /// The number after `prefix` in `line` (`removed the contents of 7 deleted record(s)` → 7).
+    static func number(after prefix: String, in line: String) -> Double? {
+        guard let range = line.range(of: prefix) else { return nil }
+        return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
+    @Test(arguments: ServerStore.available)
+    func compactionRemovesWhatEveryActiveReplicaHasSeenAndChangesNoLiveRecord(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
+        let central = try cluster.replica("central")
+        let amman = try cluster.replica("amman")
+        for replica in [central, amman] { try cluster.sync(replica) }
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try cluster.sync(central)
+
+        // Amman has not pulled the deletes: nothing may go yet.
+        let early = try Self.compact(cluster, "--dry-run")
+        try expectSuccess(early)
+        #expect(early.stdout.hasPrefix("would remove the contents of 0 deleted record(s)"), "\(early)")
+
+        for replica in [amman, central, amman] { try cluster.sync(replica) }
+        let before = try Self.storedBytes(cluster)
+        let dumps = try [central, amman].map { try cluster.dump($0) }
+        #expect(dumps[0] == dumps[1])
+        let deleted = try Self.records(dumps[0]).filter { $0.value["deleted"] as! Bool }.map(\.key)
+        #expect(deleted.count >= 3, "\(deleted)")
+
+        let dry = try Self.compact(cluster, "--dry-run", "--horizon", "30d")
+        try expectSuccess(dry)
+        #expect(dry.stdout.hasPrefix("would remove the contents of \(deleted.count) deleted record(s)"), "\(dry)")
+        #expect(try Self.storedBytes(cluster) == before, "a dry run changed the store")
+
+        let real = try Self.compact(cluster)
+        try expectSuccess(real)
+        #expect(real.stdout.split(separator: "\n").count == 1, "\(real)")
+        #expect(real.stdout.hasPrefix("removed the contents of \(deleted.count) deleted record(s)"), "\(real)")
+        #expect(
+            real.stdout.components(separatedBy: "the contents of").last
+                == dry.stdout.components(separatedBy: "the contents of").last, "the dry run and the run disagree")
+        let after = try Self.storedBytes(cluster)
+        let kib = try #require(Self.number(after: "entries, ", in: real.stdout))
+        #expect(after < before)
+        #expect(abs(Double(before - after) / 1024 - kib) <= 0.5, "said \(kib) KiB, removed \(before - after) bytes")
+        let again = try Self.compact(cluster)
+        #expect(again.stdout.hasPrefix("removed the contents of 0 deleted record(s)"), "\(again)")
+
+        // Every replica's live records are as they were; the deleted ones stay deleted, without contents.
+        for replica in [central, amman] { try cluster.sync(replica) }
+        let fresh = try cluster.replica("fresh")
+        try cluster.sync(fresh)
+        let compacted = try [central, amman, fresh].map { try cluster.dump($0) }
+        #expect(Set(compacted).count == 1, "replicas disagree after compaction")
+        let old = try Self.records(dumps[0])
+        let new = try Self.records(compacted[0])
+        #expect(Set(old.keys) == Set(new.keys))
+        for (id, record) in old where !(record["deleted"] as! Bool) {
+            #expect(NSDictionary(dictionary: record) == NSDictionary(dictionary: new[id]!), "\(id) changed")
+        }
+        for id in deleted {
+            #expect(new[id]!["deleted"] as! Bool, "\(id) came back")
+            #expect((new[id]!["fields"] as! [String: Any]).isEmpty, "\(id) kept its contents")
+        }
+    }
+
+    @Test(arguments: ServerStore.available)
+    func aReplicaAwayPastTheHorizonIsToldKeepsItsEditsAndAgrees(store: ServerStore) throws {
+        let cluster = try Cluster(store: store)
+        let central = try cluster.replica("central")
+        let other = try cluster.replica("other")
+        let field = try cluster.replica("field")
+        for replica in [central, other, field] { try cluster.sync(replica) }
+        // The field office edits offline, one edit on a record the centre is about to delete, then goes away.
+        try expectSuccess(cluster.plansync(field, "set", Self.kept, "comment", "kept while away"))
+        try expectSuccess(cluster.plansync(field, "set", Self.deletedRelated, "comment", "edited while away"))
+        Thread.sleep(forTimeInterval: 12)
+
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
+        for replica in [central, other, central, other] { try cluster.sync(replica) }
+        let compaction = try Self.compact(cluster, "--horizon", "8s")
+        try expectSuccess(compaction)
+        #expect(compaction.stdout.contains("1 replica(s) away past the horizon not waited for"), "\(compaction)")
+        let removed = try #require(Self.number(after: "removed the contents of ", in: compaction.stdout))
+        #expect(removed >= 3, "\(compaction)")
+
+        let back = try cluster.plansync(field, "sync")
+        try expectSuccess(back)
+        let notice = back.stderr.split(separator: "\n").filter { $0.contains("last synced on") }
+        #expect(notice.count == 1, "\(back)")
+        #expect(notice.first?.hasPrefix("plansync: this replica last synced on ") == true, "\(back)")
+        let later = try cluster.plansync(field, "sync")
+        try expectSuccess(later)
+        #expect(!later.stderr.contains("last synced on"), "told twice: \(later)")
+        for _ in 0..<2 { for replica in [central, other, field] { try cluster.sync(replica) } }
+        let fresh = try cluster.replica("fresh")
+        try cluster.sync(fresh)
+
+        let dumps = try [central, other, field, fresh].map { try cluster.dump($0) }
+        #expect(Set(dumps).count == 1, "replicas disagree after the absent replica came back")
+        let records = try Self.records(dumps[0])
+        let kept = try #require(records[Self.kept])
+        #expect((kept["fields"] as! [String: Any])["comment"] as? String == "kept while away")
+        // Its edit of a deleted record brought that record back (update beats delete), with its edit only.
+        let revived = try #require(records[Self.deletedRelated])
+        #expect(!(revived["deleted"] as! Bool), "the absent replica's edit was lost")
+        #expect((revived["fields"] as! [String: Any])["comment"] as? String == "edited while away")
+        #expect((revived["fields"] as! [String: Any])["title"] == nil, "compacted contents came back")
+        // What it did not edit stays deleted.
+        let untouched = records.filter { $0.key == Self.deletedActivity || $0.key.hasPrefix(Self.deletedActivity + "/") }
+        #expect(untouched.count == 7, "\(untouched.keys.sorted())")
+        for (id, record) in untouched {
+            #expect(record["deleted"] as! Bool, "\(id) came back")
+            #expect((record["fields"] as! [String: Any]).isEmpty, "\(id) came back with contents")
+        }
+        #expect(try cluster.plansync(field, "status").stdout.contains("queued records: 0"))
+    }
+
+    @Test func aBadHorizonOrScheduleIsRefusedInOneLineAndChangesNothing() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        for _ in 0..<2 { try cluster.sync(central) }
+        let before = try Self.storedBytes(cluster)
+        for horizon in ["ten days", "0d", "180", "-3d", "2w"] {
+            let result = try Self.compact(cluster, "--horizon", horizon)
+            #expect(result.status != 0, "\(horizon): \(result)")
+            #expect(result.stderr.contains("--horizon must be a whole number followed by d, h, m or s"), "\(result)")
+            #expect(result.stderr.contains("not '\(horizon)'"), "\(result)")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try Self.storedBytes(cluster) == before, "a refused compaction changed the store")
+        let serve = try run(
+            "plansync-server",
+            ["serve", "--data", cluster.directory.file("other"), "--port", "0", "--compact-every", "soon"])
+        #expect(serve.status == 78, "\(serve)")
+        #expect(serve.stderr == "plansync-server: compaction.every must be a whole number followed by d, h, m or s "
+            + "(e.g. 180d or 12h), not 'soon' (or off)\n", "\(serve)")
+        let compacted = try Self.compact(cluster)
+        #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
+    }
+}
