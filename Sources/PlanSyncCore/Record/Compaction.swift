@@ -98,7 +98,7 @@ public struct CompactionSummary: Sendable, Hashable, Codable {
         let verb = dryRun ? "would remove" : "removed"
         // Tenths of a KiB, rounded.
         let tenths = (bytes * 10 + 512) / 1024
-        let size = tenths < 100 ? "\(tenths / 10).\(tenths % 10)" : "\((tenths + 5) / 10)"
+        let size = "\(tenths / 10).\(tenths % 10)"
         var line = "\(verb) the contents of \(records) deleted record(s): \(entries) entries, \(size) KiB"
         line += "; every replica synced within the horizon had pulled up to change \(settled)"
         if away > 0 { line += "; \(away) replica(s) away past the horizon not waited for" }
