@@ -15,21 +15,21 @@ struct Compact: AsyncParsableCommand {
             """)
 
     @OptionGroup var storage: StoreOptions
-    @Option(help: "How long to wait for a replica that stopped syncing: N followed by d, h, m or s (default 180d).")
+    @Option(help: "How long to wait for a replica that stopped syncing: N followed by d, h, m or s.")
     var horizon = "180d"
     @Flag(help: "Say what would be removed, and change nothing.") var dryRun = false
 
-    func validate() throws {
-        guard TimeSpan(horizon) != nil else { throw ValidationError(TimeSpan.problem("--horizon", horizon)) }
-    }
-
     func run() async throws {
+        guard let span = TimeSpan(horizon) else {
+            // One line, before anything is opened: nothing is changed.
+            FileHandle.standardError.write(Data("plansync-server: \(TimeSpan.problem("--horizon", horizon))\n".utf8))
+            throw ExitCode(64)  // EX_USAGE
+        }
         if case .folder(let data) = try storage.location,
             !FileManager.default.fileExists(atPath: data + "/plansync.sqlite")
         {
             throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
         }
-        guard let span = TimeSpan(horizon) else { throw ValidationError(TimeSpan.problem("--horizon", horizon)) }
         let store = try await storage.store()
         let compaction = Compaction(horizon: span.milliseconds, now: UInt64(Date().timeIntervalSince1970 * 1000))
         let summary = try await store.compact(compaction, dryRun: dryRun)
