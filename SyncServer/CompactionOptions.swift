@@ -19,7 +19,9 @@ extension ServeOptions {
     func compactionSchedule(_ settings: ServeSettings) throws -> CompactionSchedule? {
         let every = settings.string("compaction.every")
         let horizon = settings.string("compaction.horizon")
-        guard let span = TimeSpan(horizon) else { throw ValidationError(TimeSpan.problem("compaction.horizon", horizon)) }
+        guard let span = TimeSpan(horizon) else {
+            throw ValidationError(TimeSpan.problem("compaction.horizon", horizon))
+        }
         if every == "off" { return nil }
         guard let interval = TimeSpan(every) else {
             throw ValidationError(TimeSpan.problem("compaction.every", every) + " (or off)")

@@ -152,7 +152,9 @@ struct CompactionTests {
         #expect((revived["fields"] as! [String: Any])["comment"] as? String == "edited while away")
         #expect((revived["fields"] as! [String: Any])["title"] == nil, "compacted contents came back")
         // What it did not edit stays deleted.
-        let untouched = records.filter { $0.key == Self.deletedActivity || $0.key.hasPrefix(Self.deletedActivity + "/") }
+        let untouched = records.filter {
+            $0.key == Self.deletedActivity || $0.key.hasPrefix(Self.deletedActivity + "/")
+        }
         #expect(untouched.count == 7, "\(untouched.keys.sorted())")
         for (id, record) in untouched {
             #expect(record["deleted"] as! Bool, "\(id) came back")
@@ -162,7 +164,8 @@ struct CompactionTests {
     }
 
     @Test func serveCompactsOnItsSchedule() throws {
-        let cluster = try Cluster(serverArguments: ["--compact-every", "1s", "--horizon", "30d"], serverLog: "server.log")
+        let cluster = try Cluster(
+            serverArguments: ["--compact-every", "1s", "--horizon", "30d"], serverLog: "server.log")
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
@@ -192,7 +195,8 @@ struct CompactionTests {
             let result = try Self.compact(cluster, "--horizon=\(horizon)")
             #expect(result.status == 64, "\(horizon): \(result)")
             #expect(
-                result.stderr == "plansync-server: --horizon must be a whole number followed by d, h, m or s (e.g. 180d "
+                result.stderr
+                    == "plansync-server: --horizon must be a whole number followed by d, h, m or s (e.g. 180d "
                     + "or 12h), not '\(horizon)'\n", "\(result)")
             #expect(result.stdout.isEmpty)
         }
@@ -201,8 +205,9 @@ struct CompactionTests {
             "plansync-server",
             ["serve", "--data", cluster.directory.file("other"), "--port", "0", "--compact-every", "soon"])
         #expect(serve.status == 78, "\(serve)")
-        #expect(serve.stderr == "plansync-server: compaction.every must be a whole number followed by d, h, m or s "
-            + "(e.g. 180d or 12h), not 'soon' (or off)\n", "\(serve)")
+        #expect(
+            serve.stderr == "plansync-server: compaction.every must be a whole number followed by d, h, m or s "
+                + "(e.g. 180d or 12h), not 'soon' (or off)\n", "\(serve)")
         let compacted = try Self.compact(cluster)
         #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
     }

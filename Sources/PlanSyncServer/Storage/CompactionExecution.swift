@@ -31,11 +31,14 @@ struct CompactionExecution {
 
     /// The compacted state of one stored record, counted in the summary, or nil when it stays as it is.
     /// `pieces` is the bytes of its rows in the feed of stores other than `*`, which go with the contents.
-    mutating func step(json: String, seq: UInt64, pieces: Int) throws -> (previous: RecordState, compacted: RecordState)? {
+    mutating func step(json: String, seq: UInt64, pieces: Int) throws -> (
+        previous: RecordState, compacted: RecordState
+    )? {
         let record = try RecordJSON.decode(json)
         guard let compacted = compaction.compacted(record, seq: seq, settled: settled) else { return nil }
         summary.add(
-            record, compacted: compacted, storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)
+            record, compacted: compacted,
+            storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)
         reached = max(reached, seq)
         return (record, compacted)
     }

@@ -13,7 +13,8 @@ extension SQLiteSyncStore {
                     .map { row in
                         Compaction.Progress(
                             replica: ReplicaID(row["id"]),
-                            lastSync: CompactionExecution.lastSync(noted: row["last_sync"], registered: row["registered_at"]),
+                            lastSync: CompactionExecution.lastSync(
+                                noted: row["last_sync"], registered: row["registered_at"]),
                             pulled: UInt64(max(row["pulled"] as Int64, 0)))
                     }
                 let latest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0
