@@ -8,7 +8,8 @@ extension SQLiteSyncStore {
         let schema = self.schema
         return try await pool.writeWithoutTransaction { db in
             var summary = CompactionSummary()
-            try db.inTransaction {
+            // Immediate: the server (another process) may be writing; the lock is taken before the first read.
+            try db.inTransaction(.immediate) {
                 let replicas = try Row.fetchAll(db, sql: "SELECT id, last_sync, registered_at, pulled FROM replica")
                     .map { row in
                         Compaction.Progress(
