@@ -18,7 +18,7 @@ struct CompactionRuleTests {
 
     /// Compacts the server's copy as a store does: a change of its own, sent to every replica (no origin).
     mutating func compact() {
-        guard let compacted = sim.server[Self.id]?.withoutContents else { return }
+        guard let compacted = sim.server[Self.id]?.withoutContents() else { return }
         sim.server[Self.id] = compacted
         sim.origin[Self.id] = nil
     }
@@ -51,6 +51,21 @@ struct CompactionRuleTests {
         #expect(compacted.context == deleted.context && compacted.tombstones == deleted.tombstones)
         #expect(compacted.isDeleted)
         #expect(rule.compacted(compacted, seq: 5, settled: 5) == nil, "nothing left to remove")
+    }
+
+    @Test mutating func aDeletedReportKeepsTheOfficeThatScopesIt() throws {
+        let report = "plan/A.1/report/AFG/2017"
+        try sim.create(
+            report, collection: "report", on: 0,
+            fields: ["activity": Self.id, "office": "AFG", "period": "2017", "narrative": "Trained 40 staff"])
+        try sim.edit(report, .delete, on: 0)
+        let deleted = sim.state(report, on: 0)
+        let compacted = try #require(deleted.withoutContents())
+        #expect(Set(compacted.fields.keys) == ["office"])
+        #expect(compacted.scopeOffice() == "AFG", "a compacted report left its office's scope")
+        #expect(compacted.isDeleted)
+        #expect(compacted.withoutContents() == nil, "compacted again at every run")
+        #expect(deleted.joined(with: compacted) == compacted)
     }
 
     @Test mutating func everyCopyJoinedWithTheCompactedRecordLosesItsContentsAndAgrees() throws {

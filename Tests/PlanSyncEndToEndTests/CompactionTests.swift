@@ -54,9 +54,17 @@ struct CompactionTests {
         let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")
         let amman = try cluster.replica("amman")
-        for replica in [central, amman] { try cluster.sync(replica) }
+        let office = try cluster.replica("afg", role: "office", office: "AFG")
+        let report = "\(Self.plan)/A.1/report/AFG/2017-Q1"
+        try cluster.sync(central)
+        try expectSuccess(
+            cluster.plansync(
+                central, "report", "add", "--activity", "\(Self.plan)/A.1", "--office", "AFG", "--period", "2017-Q1",
+                "--status", "on-track"))
+        for replica in [central, amman, office] { try cluster.sync(replica) }
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try expectSuccess(cluster.plansync(central, "delete", report))
         try cluster.sync(central)
 
         // Amman has not pulled the deletes: nothing may go yet.
@@ -64,12 +72,13 @@ struct CompactionTests {
         try expectSuccess(early)
         #expect(early.stdout.hasPrefix("would remove the contents of 0 deleted record(s)"), "\(early)")
 
-        for replica in [amman, central, amman] { try cluster.sync(replica) }
+        for replica in [amman, office, central, amman, office] { try cluster.sync(replica) }
+        let officeBefore = try cluster.dump(office)
         let before = try Self.storedBytes(cluster)
         let dumps = try [central, amman].map { try cluster.dump($0) }
         #expect(dumps[0] == dumps[1])
         let deleted = try Self.records(dumps[0]).filter { $0.value["deleted"] as! Bool }.map(\.key)
-        #expect(deleted.count >= 3, "\(deleted)")
+        #expect(deleted.count == 9, "\(deleted)")
 
         let dry = try Self.compact(cluster, "--dry-run", "--horizon", "30d")
         try expectSuccess(dry)
@@ -90,8 +99,15 @@ struct CompactionTests {
         let again = try Self.compact(cluster)
         #expect(again.stdout.hasPrefix("removed the contents of 0 deleted record(s)"), "\(again)")
 
-        // Every replica's live records are as they were; the deleted ones stay deleted, without contents.
+        // Every replica's live records are as they were; the deleted ones stay deleted, without contents. The
+        // deleted report stays in its office's scope.
         for replica in [central, amman] { try cluster.sync(replica) }
+        let officeSync = try cluster.plansync(office, "sync")
+        try expectSuccess(officeSync)
+        #expect(!officeSync.stdout.contains("left this replica's scope"), "\(officeSync)")
+        let officeRecords = try Self.records(cluster.dump(office))
+        #expect(Set(officeRecords.keys) == Set(try Self.records(officeBefore).keys))
+        #expect(officeRecords[report]?["deleted"] as? Bool == true, "\(officeRecords[report] ?? [:])")
         let fresh = try cluster.replica("fresh")
         try cluster.sync(fresh)
         let compacted = try [central, amman, fresh].map { try cluster.dump($0) }
@@ -104,7 +120,8 @@ struct CompactionTests {
         }
         for id in deleted {
             #expect(new[id]!["deleted"] as! Bool, "\(id) came back")
-            #expect((new[id]!["fields"] as! [String: Any]).isEmpty, "\(id) kept its contents")
+            let kept = Set((new[id]!["fields"] as! [String: Any]).keys)
+            #expect(kept == (id == report ? ["office"] : []), "\(id) kept its contents")
         }
     }
 

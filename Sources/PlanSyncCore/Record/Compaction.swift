@@ -50,22 +50,26 @@ public struct Compaction: Sendable, Hashable {
 
     /// The compacted state of a record last changed at `seq`, or nil when nothing of it may go: it is live, holds
     /// no contents, or a replica active within the horizon has not pulled its latest state.
-    public func compacted(_ record: RecordState, seq: UInt64, settled: UInt64) -> RecordState? {
+    public func compacted(_ record: RecordState, seq: UInt64, settled: UInt64, schema: Schema = .planSync)
+        -> RecordState?
+    {
         guard seq <= settled else { return nil }
-        return record.withoutContents
+        return record.withoutContents(schema: schema)
     }
 }
 
 extension RecordState {
-    /// A deleted record without its contents: the same id, context and tombstones, no field or translation
-    /// entries. Nil for a live record or one with nothing to remove. Joined with any copy of the record, it gives
-    /// the copy without contents: a delete covers every entry, and covered but absent means superseded.
-    public var withoutContents: RecordState? {
-        guard isDeleted, !fields.isEmpty || !translations.isEmpty else { return nil }
+    /// A deleted record without its contents: the same id, context and tombstones, and of its fields only the one
+    /// that decides who receives it (a report's `office`, so it stays in its office's scope). Nil for a live
+    /// record or one with nothing to remove. Joined with any copy of the record, it gives the copy without those
+    /// contents: a delete covers every entry, and covered but absent means superseded.
+    public func withoutContents(schema: Schema = .planSync) -> RecordState? {
+        guard isDeleted else { return nil }
+        let kept = schema.collection(collection)?.scopeField
         var result = self
-        result.fields = [:]
+        result.fields = fields.filter { $0.key == kept }
         result.translations = [:]
-        return result
+        return result == self ? nil : result
     }
 }
 

@@ -6,14 +6,16 @@ import PlanSyncCore
 /// what the rule returns. A store reads and writes; it decides nothing.
 struct CompactionExecution {
     let compaction: Compaction
+    let schema: Schema
     let settled: UInt64
     private(set) var summary = CompactionSummary()
     /// The highest sequence of a record compacted: away replicas that had not pulled up to it are told.
     private(set) var reached: UInt64 = 0
     private let away: [Compaction.Progress]
 
-    init(_ compaction: Compaction, replicas: [Compaction.Progress], latest: UInt64) {
+    init(_ compaction: Compaction, schema: Schema, replicas: [Compaction.Progress], latest: UInt64) {
         self.compaction = compaction
+        self.schema = schema
         settled = compaction.settled(replicas, latest: latest)
         away = compaction.away(replicas)
         summary.settled = settled
@@ -35,7 +37,7 @@ struct CompactionExecution {
         previous: RecordState, compacted: RecordState
     )? {
         let record = try RecordJSON.decode(json)
-        guard let compacted = compaction.compacted(record, seq: seq, settled: settled) else { return nil }
+        guard let compacted = compaction.compacted(record, seq: seq, settled: settled, schema: schema) else { return nil }
         summary.add(
             record, compacted: compacted,
             storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)

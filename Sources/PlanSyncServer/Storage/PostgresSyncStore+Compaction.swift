@@ -24,7 +24,7 @@ extension PostgresSyncStore {
                         pulled: UInt64(max(pulled, 0))))
             }
             var execution = CompactionExecution(
-                compaction, replicas: replicas, latest: UInt64(try await Self.latest(connection, logger)))
+                compaction, schema: schema, replicas: replicas, latest: UInt64(try await Self.latest(connection, logger)))
             let candidates = try await connection.query(
                 """
                 SELECT record.id, record.seq, record.state,
