@@ -37,7 +37,9 @@ struct CompactionExecution {
         previous: RecordState, compacted: RecordState
     )? {
         let record = try RecordJSON.decode(json)
-        guard let compacted = compaction.compacted(record, seq: seq, settled: settled, schema: schema) else { return nil }
+        guard let compacted = compaction.compacted(record, seq: seq, settled: settled, schema: schema) else {
+            return nil
+        }
         summary.add(
             record, compacted: compacted,
             storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)

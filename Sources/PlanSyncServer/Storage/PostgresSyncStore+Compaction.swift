@@ -24,7 +24,8 @@ extension PostgresSyncStore {
                         pulled: UInt64(max(pulled, 0))))
             }
             var execution = CompactionExecution(
-                compaction, schema: schema, replicas: replicas, latest: UInt64(try await Self.latest(connection, logger)))
+                compaction, schema: schema, replicas: replicas,
+                latest: UInt64(try await Self.latest(connection, logger)))
             let candidates = try await connection.query(
                 """
                 SELECT record.id, record.seq, record.state,

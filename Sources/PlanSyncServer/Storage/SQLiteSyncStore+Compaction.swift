@@ -19,7 +19,8 @@ extension SQLiteSyncStore {
                             pulled: UInt64(max(row["pulled"] as Int64, 0)))
                     }
                 let latest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0
-                var execution = CompactionExecution(compaction, schema: schema, replicas: replicas, latest: UInt64(latest))
+                var execution = CompactionExecution(
+                    compaction, schema: schema, replicas: replicas, latest: UInt64(latest))
                 let candidates = try Row.fetchAll(
                     db, sql: "SELECT id, seq, state FROM record WHERE seq <= ? AND state LIKE ? ORDER BY seq",
                     arguments: [Int64(clamping: execution.settled), CompactionExecution.candidatePattern])
