@@ -225,6 +225,13 @@ struct CompactionTests {
         #expect(
             serve.stderr == "plansync-server: compaction.every must be a whole number followed by d, h, m or s "
                 + "(e.g. 180d or 12h), not 'soon' (or off)\n", "\(serve)")
+        let fromEnvironment = try run(
+            "plansync-server", ["serve", "--data", cluster.directory.file("other"), "--port", "0"],
+            environment: ["PLANSYNC_COMPACTION_HORIZON": "half a year"])
+        #expect(fromEnvironment.status == 78, "\(fromEnvironment)")
+        #expect(
+            fromEnvironment.stderr == "plansync-server: compaction.horizon must be a whole number followed by d, h, m "
+                + "or s (e.g. 180d or 12h), not 'half a year'\n", "\(fromEnvironment)")
         let compacted = try Self.compact(cluster)
         #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
     }
