@@ -67,6 +67,7 @@ struct Sync: AsyncParsableCommand {
         }
         progressLine.clear()
         if let warning = report.clockWarning { FileHandle.standardError.write(Data("plansync: \(warning)\n".utf8)) }
+        if let notice = report.awayWarning { FileHandle.standardError.write(Data("plansync: \(notice)\n".utf8)) }
         if output.json {
             try printJSON(report)
         } else {

@@ -11,7 +11,7 @@ struct PlanSyncServerCommand: AsyncParsableCommand {
         commandName: "plansync-server",
         abstract: "The PlanSync sync server: stores every replica's changes and serves them to the others.",
         version: PlanSyncVersion.server,
-        subcommands: [Serve.self, Token.self, Backup.self, Restore.self, Offices.self])
+        subcommands: [Serve.self, Token.self, Backup.self, Restore.self, Offices.self, Compact.self])
 }
 
 /// Where every subcommand finds the server's data: a data folder (the embedded SQLite store), or a PostgreSQL
@@ -115,6 +115,13 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
+        let schedule: CompactionSchedule?
+        do {
+            schedule = try options.compactionSchedule(settings)
+        } catch {
+            FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
         let logger = logging.bootstrap()
         // A data folder is one server's alone; a database is shared by every instance started on it.
         var lock: DataFolderLock?
@@ -139,14 +146,29 @@ struct Serve: AsyncParsableCommand {
         var server = SyncServer(store: store, limits: limits, logger: logger, metrics: metrics)
         server.network = network
         let host = settings.string("host")
-        let (scheme, rates) = (network.scheme, "push \(limits.pushRate), pull \(limits.pullRate)")
         // The database as its URL prints (no password).
         let place: String
         switch try storage.location {
         case .folder(let data): place = data
         case .database(let url): place = "\(url)"
         }
-        try await server.run(host: host, port: settings.int("port")) { port in
+        let (configured, port) = (server, settings.int("port"))
+        try await withThrowingTaskGroup { group in
+            if let schedule {
+                group.addTask { await schedule.run(store: store, logger: logger) }
+            }
+            group.addTask { try await Self.run(configured, host: host, port: port, place: place, logger: logger) }
+            // The server stopped (or failed): the schedule stops with it.
+            try await group.next()
+            group.cancelAll()
+        }
+        logger.info("plansync-server stopped: in-flight requests finished")
+    }
+
+    private static func run(_ server: SyncServer, host: String, port: Int, place: String, logger: Logger) async throws {
+        let scheme = server.network.scheme
+        let rates = "push \(server.limits.pushRate), pull \(server.limits.pullRate)"
+        try await server.run(host: host, port: port) { port in
             logger.info(
                 "plansync-server started",
                 metadata: [
@@ -157,7 +179,6 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(
                 Data("plansync-server listening on \(scheme)://\(host):\(port)\n".utf8))
         }
-        logger.info("plansync-server stopped: in-flight requests finished")
     }
 }
 

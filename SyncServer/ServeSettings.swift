@@ -18,6 +18,7 @@ struct ServeOptions: ParsableArguments {
     @OptionGroup(title: "TLS and proxies") var tls: TLSOptions
     @OptionGroup(title: "Logs") var logging: LogOptions
     @OptionGroup(title: "Limits") var limits: LimitOptions
+    @OptionGroup(title: "Compaction") var compaction: CompactionOptions
 
     /// The TLS, log and limit options as the settings give them (a flag, else the environment, the file, the
     /// default), checked again: a value from the environment or the file has not been checked at parsing.
@@ -88,6 +89,8 @@ struct ServeSetting: Sendable {
         ServeSetting("limits.min_body_rate", \.limits.minBodyRateGiven, default: 100, flag: "min-body-rate"),
         ServeSetting(
             "limits.max_connections", \.limits.maxConnectionsGiven, default: 1000, flag: "max-connections"),
+        ServeSetting("compaction.every", \.compaction.every, default: "1d", flag: "compact-every"),
+        ServeSetting("compaction.horizon", \.compaction.horizon, default: "180d", flag: "horizon"),
     ]
 
     init(

@@ -30,6 +30,8 @@ public struct SyncReport: Codable, Sendable {
     public var recovered: Int?
     /// Records the server could believe only in part (they hold writes of other replicas it lost): still queued.
     public var waiting = 0
+    /// When this replica last synced before, when the server said it had been away past its retention horizon.
+    public var awaySince: UInt64?
     /// Requests sent again because the connection dropped mid-transfer.
     public var retries = 0
     /// The records the pull changed here and what changed in each, when the session was asked to note them.
@@ -46,6 +48,14 @@ public struct SyncReport: Codable, Sendable {
         var line = "this device's clock is \(Self.duration(skew.magnitude)) \(direction) the server's; set it right"
         if clockRefused { line += ": queued edits wait until then (nothing is lost)" }
         return line
+    }
+
+    /// A one-line notice when the server said this replica had been away past its retention horizon, or nil.
+    public var awayWarning: String? {
+        guard let since = awaySince else { return nil }
+        return "this replica last synced on \(ReadableDate.text(milliseconds: since)), longer ago than the server "
+            + "keeps deleted records' contents: records deleted since then came without them, and this replica's "
+            + "own edits were pushed first and kept"
     }
 
     static func duration(_ milliseconds: UInt64) -> String {
@@ -265,6 +275,7 @@ public struct SyncSession: Sendable {
         }
         report.pulled += page.records.count
         report.dropped += page.evicted.count
+        if let since = page.awaySince { report.awaySince = since }
         if let time = page.time { report.clockSkew = Int64(clamping: Replica.wallClock()) - Int64(clamping: time) }
     }
 

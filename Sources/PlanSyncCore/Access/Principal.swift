@@ -133,7 +133,7 @@ public enum Reach: Hashable, Sendable {
 extension RecordState {
     /// The office an office-scoped record belongs to (its `office` field), or nil for shared records.
     public func scopeOffice(schema: Schema = .planSync) -> String? {
-        guard schema.collection(collection)?.scope == .office else { return nil }
-        return value(of: "office", schema: schema)?.text ?? ""
+        guard let field = schema.collection(collection)?.scopeField else { return nil }
+        return value(of: field, schema: schema)?.text ?? ""
     }
 }

@@ -337,9 +337,11 @@ extension JSONReader {
         var epoch: String?
         var stores: [String: Set<WriteTarget>] = [:]
         var version: Int?
+        var awaySince: UInt64?
         try object { reader, key throws(RecordJSONError) in
             switch key {
             case "time": time = try reader.unsigned()
+            case "awaySince": awaySince = try reader.unsigned()
             case "epoch": epoch = try reader.string()
             case "protocol": version = Int(clamping: try reader.unsigned())
             case "records":
@@ -364,9 +366,11 @@ extension JSONReader {
         guard let records, let cursor, let more, let latest else {
             throw RecordJSONError("pull: missing 'records', 'cursor', 'more' or 'latest'")
         }
-        return PullResponse(
+        var page = PullResponse(
             records: records, cursor: cursor, more: more, latest: latest, evicted: evicted, receivedJSON: received,
             time: time, epoch: epoch, stores: stores, protocolVersion: version)
+        page.awaySince = awaySince
+        return page
     }
 }
 

@@ -191,6 +191,9 @@ public struct PullResponse: Codable, Sendable {
     public var stores: [String: Set<WriteTarget>]
     /// The protocol version the server speaks (absent from a version-1 server).
     public var protocolVersion: Int?
+    /// When this replica last synced before this pull, sent when it was away past the server's retention horizon
+    /// while a compaction removed the contents of records deleted meanwhile (milliseconds since 1970).
+    public var awaySince: UInt64?
     /// Each record's JSON as received, when the page was read by `RecordJSON` (not part of the wire form): a
     /// replica stores a record it did not have as it came, rather than encoding it again.
     public var receivedJSON: [String]?

@@ -16,7 +16,8 @@ public enum Edit: Hashable, Sendable {
     /// Writes a translation that supersedes every candidate translation of the field into that language, and
     /// records the resolution: how a translator settles concurrent translations of their language.
     case resolveTranslation(field: String, language: String, text: String, status: TranslationStatus)
-    /// Deletes the record (a tombstone; its fields are kept so a concurrent edit can bring it back).
+    /// Deletes the record (a tombstone; its fields are kept so a concurrent edit can bring it back, until every
+    /// replica has pulled the delete and the server compacts them away: `Compaction`).
     case delete
 
     /// What the edit writes, for access checks.

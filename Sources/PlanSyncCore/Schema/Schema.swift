@@ -112,6 +112,11 @@ public struct CollectionSchema: Hashable, Sendable {
     public func field(_ name: String) -> FieldSchema? {
         index[name].map { fields[$0] }
     }
+
+    /// The field that decides who receives a record (`office` for an office-scoped collection), or nil.
+    public var scopeField: String? {
+        scope == .office ? "office" : nil
+    }
 }
 
 /// The collections a PlanSync store holds. Declared as data in one place (`Schema.planSync`).

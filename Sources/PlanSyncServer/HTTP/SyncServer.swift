@@ -129,14 +129,17 @@ public struct SyncServer: Sendable {
         try await checkHistory(request)
         let response = try await execute(push, as: principal)
         metrics.push(received: response.received, changed: response.changed)
-        await noteSync(push.replica)
         // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
         var page: PullPage?
         if let pull = push.pull, version >= 2 {
+            let away = try await store.awaySince(replica: push.replica)
             page = try await store.pull(
                 since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
-                deltas: true, extra: try await pageExtra())
+                deltas: true, extra: try await pageExtra(awaySince: away))
             metrics.pulled(records: page?.count ?? 0)
+            await noteSync(push.replica, pulled: pull.since, told: away != nil)
+        } else {
+            await noteSync(push.replica)
         }
         return counted(try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request))
     }
@@ -186,9 +189,11 @@ public struct SyncServer: Sendable {
         return response
     }
 
-    /// The members every pull page ends with: the server's time, its epoch and the protocol version.
-    func pageExtra() async throws -> String {
+    /// The members every pull page ends with: the server's time, its epoch and the protocol version; and, to a
+    /// replica that was away past the retention horizon when a compaction ran, when it last synced.
+    func pageExtra(awaySince: UInt64? = nil) async throws -> String {
         ",\"time\":\(Self.now()),\"epoch\":\"\(try await store.epoch().id)\",\"protocol\":\(ProtocolVersion.current)"
+            + (awaySince.map { ",\"awaySince\":\($0)" } ?? "")
     }
 
     func pull(_ request: Request) async throws -> Response {
@@ -211,11 +216,13 @@ public struct SyncServer: Sendable {
         if let replica { try await bind(replica, to: principal) }
         let version = try protocolVersion(request)
         try await checkHistory(request)
+        var away: UInt64?
+        if let replica { away = try await store.awaySince(replica: replica) }
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
-            deltas: version >= 2, extra: try await pageExtra())
+            deltas: version >= 2, extra: try await pageExtra(awaySince: away))
         metrics.pulled(records: page.count)
-        await noteSync(replica)
+        await noteSync(replica, pulled: since, told: away != nil)
         return counted(try Self.json(page.json, compressingFor: request))
     }
 

@@ -20,8 +20,9 @@ public final class ServerMetrics: Sendable {
     let storeBytes: Gauge
     let openDecisions: Gauge
     let heldEdits: Gauge
-    /// When each replica's last sync was noted in the store, so that a sync of many pages writes it once.
-    private let noted = Mutex<[ReplicaID: UInt64]>([:])
+    /// When each replica's last sync was noted in the store, and the cursor its last pull started from, so that
+    /// a sync of many pages writes its time once (and its cursor as it moves).
+    private let noted = Mutex<[ReplicaID: (time: UInt64, pulled: UInt64?)]>([:])
 
     /// A sync is noted in the store at most this often per replica (milliseconds).
     static let noteInterval: UInt64 = 5_000
@@ -104,11 +105,16 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// Whether a sync of `replica` at `now` should be written to the store: the first in `noteInterval`.
-    func shouldNoteSync(of replica: ReplicaID, at now: UInt64) -> Bool {
+    /// Whether a sync of `replica` at `now` should be written to the store: the first in `noteInterval`, or a
+    /// pull from a cursor beyond the one noted (what compaction waits for is kept up to date).
+    func shouldNoteSync(of replica: ReplicaID, at now: UInt64, pulled: UInt64?) -> Bool {
         noted.withLock { noted in
-            if let last = noted[replica], now < last + Self.noteInterval { return false }
-            noted[replica] = now
+            if let last = noted[replica], now < last.time + Self.noteInterval,
+                pulled.map({ cursor in last.pulled.map { cursor <= $0 } ?? false }) ?? true
+            {
+                return false
+            }
+            noted[replica] = (now, max(pulled ?? 0, noted[replica]?.pulled ?? 0))
             return true
         }
     }

@@ -26,14 +26,15 @@ extension SyncServer {
         }
     }
 
-    /// Notes in the store that `replica` synced, at most once per `ServerMetrics.noteInterval`; a failure to
-    /// note it is logged and does not fail the sync.
-    func noteSync(_ replica: ReplicaID?) async {
+    /// Notes in the store that `replica` synced, at most once per `ServerMetrics.noteInterval` unless it pulled
+    /// from a cursor beyond the one noted (`pulled`) or was just told it had been away (`told`); a failure to note
+    /// it is logged and does not fail the sync.
+    func noteSync(_ replica: ReplicaID?, pulled: UInt64? = nil, told: Bool = false) async {
         guard let replica else { return }
         let now = Self.now()
-        guard metrics.shouldNoteSync(of: replica, at: now) else { return }
+        guard metrics.shouldNoteSync(of: replica, at: now, pulled: pulled) || told else { return }
         do {
-            try await store.noteSync(replica: replica, at: now)
+            try await store.noteSync(replica: replica, at: now, pulled: pulled)
         } catch {
             logger.warning("could not note a sync", metadata: ["replica": "\(replica)", "error": "\(error)"])
         }

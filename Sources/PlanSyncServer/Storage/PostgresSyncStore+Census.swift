@@ -5,13 +5,22 @@ import Synchronization
 // MARK: - What operators watch
 
 extension PostgresSyncStore {
-    public func noteSync(replica: ReplicaID, at time: UInt64) async throws {
+    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
         try await transaction { connection, logger in
-            try await connection.query(
-                """
-                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
-                WHERE id = \(replica.rawValue)
-                """, logger: logger)
+            if let pulled {
+                try await connection.query(
+                    """
+                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
+                        pulled = greatest(pulled, \(Int64(clamping: pulled))), away_since = NULL
+                    WHERE id = \(replica.rawValue)
+                    """, logger: logger)
+            } else {
+                try await connection.query(
+                    """
+                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
+                    WHERE id = \(replica.rawValue)
+                    """, logger: logger)
+            }
         }
     }
 

@@ -71,6 +71,17 @@ extension PostgresSyncStore {
                 "ALTER TABLE replica ADD COLUMN key TEXT"
             ]
         ),
+        (
+            4,
+            [
+                // The cursor each replica last pulled from: compaction waits until every replica synced within the
+                // retention horizon has pulled a deleted record at its latest state.
+                "ALTER TABLE replica ADD COLUMN pulled BIGINT NOT NULL DEFAULT 0",
+                // Set, to its last sync, on a replica away past the horizon when a compaction removed what it had
+                // not pulled; cleared once its next pull has told it.
+                "ALTER TABLE replica ADD COLUMN away_since BIGINT",
+            ]
+        ),
     ]
 
     /// The advisory lock every instance takes around migrating and seeding, so that of several instances started

@@ -5,11 +5,21 @@ import Synchronization
 // MARK: - What operators watch
 
 extension SQLiteSyncStore {
-    public func noteSync(replica: ReplicaID, at time: UInt64) async throws {
+    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
         try await pool.write { db in
-            try db.execute(
-                sql: "UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?) WHERE id = ?",
-                arguments: [Int64(clamping: time), replica.rawValue])
+            if let pulled {
+                try db.execute(
+                    sql: """
+                        UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?), pulled = max(pulled, ?),
+                            away_since = NULL
+                        WHERE id = ?
+                        """,
+                    arguments: [Int64(clamping: time), Int64(clamping: pulled), replica.rawValue])
+            } else {
+                try db.execute(
+                    sql: "UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?) WHERE id = ?",
+                    arguments: [Int64(clamping: time), replica.rawValue])
+            }
         }
     }
 

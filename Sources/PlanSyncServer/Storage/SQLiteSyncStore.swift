@@ -155,6 +155,17 @@ public final class SQLiteSyncStore: SyncStore {
             // another replica carries (a bundle) only when this key signed it.
             try db.execute(sql: "ALTER TABLE replica ADD COLUMN key TEXT")
         }
+        migrator.registerMigration("v8-compaction") { db in
+            try db.execute(
+                sql: """
+                    -- The cursor each replica last pulled from: compaction waits until every replica synced within
+                    -- the retention horizon has pulled a deleted record at its latest state.
+                    ALTER TABLE replica ADD COLUMN pulled INTEGER NOT NULL DEFAULT 0;
+                    -- Set, to its last sync, on a replica away past the horizon when a compaction removed what it
+                    -- had not pulled; cleared once its next pull has told it.
+                    ALTER TABLE replica ADD COLUMN away_since INTEGER;
+                    """)
+        }
         return migrator
     }
 
@@ -483,7 +494,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     // MARK: - Rows
 
-    private static func meta(_ key: String, in db: Database) throws -> String? {
+    static func meta(_ key: String, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
@@ -494,7 +505,7 @@ public final class SQLiteSyncStore: SyncStore {
 
     /// Stores a record with the next sequence (`StoredRecord`), and returns it.
     @discardableResult
-    private static func store(
+    static func store(
         _ state: RecordState, previous: RecordState?, origin: ReplicaID? = nil, whole: Bool = false, schema: Schema,
         in db: Database
     ) throws -> UInt64 {

@@ -70,14 +70,28 @@ public protocol SyncStore: Sendable {
     // MARK: - What operators watch (`GET /metrics`, `plansync-server offices`)
 
     /// Notes that `replica` synced (a push or a pull answered) at `time`, in milliseconds since 1970, with the
-    /// data, so each office's last sync survives a restart. A time earlier than the one noted is ignored.
-    func noteSync(replica: ReplicaID, at time: UInt64) async throws
+    /// data, so each office's last sync survives a restart. A time earlier than the one noted is ignored. With
+    /// `pulled`, the cursor a pull started from (every change up to it is in the replica): what compaction waits
+    /// for; a lower one than noted is ignored, and the replica has been told it was away (`awaySince`).
+    func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws
 
     /// Every live token's holder with the replicas bound to its name and when each last synced.
     func syncActivity() async throws -> [TokenActivity]
 
     /// What the store holds at the time of the call: records, bytes on disk, open decisions, pending held edits.
     func census() async throws -> StoreCensus
+
+    // MARK: - Compaction (docs/PROTOCOL.md, "Compaction and the retention horizon")
+
+    /// Removes, in one transaction, what `compaction` allows: the contents of deleted records every replica
+    /// active within the horizon has pulled at their latest state. Each compacted record takes a new sequence
+    /// and goes whole to every puller behind it. Replicas away past the horizon that had not pulled all of it are
+    /// marked, to be told at their next pull. With `dryRun`, says what it would remove and changes nothing.
+    func compact(_ compaction: Compaction, dryRun: Bool) async throws -> CompactionSummary
+
+    /// When `replica` last synced, if it was away past the horizon when a compaction removed what it had not
+    /// pulled, and has not been told since; nil otherwise.
+    func awaySince(replica: ReplicaID) async throws -> UInt64?
 
     /// Throws, saying why, unless the store answers a read now (the server's `/ready`).
     func checkReadable() async throws

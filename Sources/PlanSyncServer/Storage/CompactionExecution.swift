@@ -1,0 +1,60 @@
+import Foundation
+import PlanSyncCore
+
+/// What every store does in one compaction, in order: read the replicas' progress and the latest sequence, take
+/// the settled sequence from the core's rule, and for each deleted record with contents (in sequence order) write
+/// what the rule returns. A store reads and writes; it decides nothing.
+struct CompactionExecution {
+    let compaction: Compaction
+    let schema: Schema
+    let settled: UInt64
+    private(set) var summary = CompactionSummary()
+    /// The highest sequence of a record compacted: away replicas that had not pulled up to it are told.
+    private(set) var reached: UInt64 = 0
+    private let away: [Compaction.Progress]
+
+    init(_ compaction: Compaction, schema: Schema, replicas: [Compaction.Progress], latest: UInt64) {
+        self.compaction = compaction
+        self.schema = schema
+        settled = compaction.settled(replicas, latest: latest)
+        away = compaction.away(replicas)
+        summary.settled = settled
+        summary.away = away.count
+    }
+
+    /// The replicas to tell at their next pull, with when each last synced: away past the horizon, and behind
+    /// a record this compaction removed the contents of.
+    var toTell: [Compaction.Progress] {
+        away.filter { $0.pulled < reached }
+    }
+
+    /// A record's rows may hold a tombstone only if its JSON names one: stores read only those.
+    static let candidatePattern = "%\"tombstones\"%"
+
+    /// The compacted state of one stored record, counted in the summary, or nil when it stays as it is.
+    /// `pieces` is the bytes of its rows in the feed of stores other than `*`, which go with the contents.
+    mutating func step(json: String, seq: UInt64, pieces: Int) throws -> (
+        previous: RecordState, compacted: RecordState
+    )? {
+        let record = try RecordJSON.decode(json)
+        guard let compacted = compaction.compacted(record, seq: seq, settled: settled, schema: schema) else {
+            return nil
+        }
+        summary.add(
+            record, compacted: compacted,
+            storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)
+        reached = max(reached, seq)
+        return (record, compacted)
+    }
+
+    /// When a replica bound at `registered` (ISO 8601) that never noted a sync counts as last seen.
+    static func lastSync(noted: Int64?, registered: String) -> UInt64 {
+        let date = (try? Date(registered, strategy: .iso8601)) ?? Date()
+        return lastSync(noted: noted, registeredMillis: Int64(date.timeIntervalSince1970 * 1000))
+    }
+
+    /// The same, with when it was bound in milliseconds since 1970.
+    static func lastSync(noted: Int64?, registeredMillis: Int64) -> UInt64 {
+        UInt64(max(noted ?? registeredMillis, 0))
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PlanSyncCore
+import PlanSyncServer
+
+/// `plansync-server compact`: removes the contents of deleted records that every replica synced within the
+/// retention horizon has seen deleted (docs/PROTOCOL.md, "Compaction and the retention horizon").
+struct Compact: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove the contents of deleted records every recently synced replica has seen (while it runs).",
+        discussion: """
+            Replicas that have not synced within the horizon are not waited for; at their next sync they are \
+            told, push their edits as usual and get the deleted records without their contents.
+            """)
+
+    @OptionGroup var storage: StoreOptions
+    @Option(help: "How long to wait for a replica that stopped syncing: N followed by d, h, m or s.")
+    var horizon = "180d"
+    @Flag(help: "Say what would be removed, and change nothing.") var dryRun = false
+
+    func run() async throws {
+        guard let span = TimeSpan(horizon) else {
+            // One line, before anything is opened: nothing is changed.
+            FileHandle.standardError.write(Data("plansync-server: \(TimeSpan.problem("--horizon", horizon))\n".utf8))
+            throw ExitCode(64)  // EX_USAGE
+        }
+        if case .folder(let data) = try storage.location,
+            !FileManager.default.fileExists(atPath: data + "/plansync.sqlite")
+        {
+            throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
+        }
+        let store = try await storage.store()
+        let compaction = Compaction(horizon: span.milliseconds, now: UInt64(Date().timeIntervalSince1970 * 1000))
+        let summary = try await store.compact(compaction, dryRun: dryRun)
+        print(summary.line(dryRun: dryRun))
+    }
+}
+
+/// A length of time as an operator writes it: a whole number followed by `d`, `h`, `m` or `s` (`180d`, `90s`).
+struct TimeSpan: Sendable, Hashable {
+    var milliseconds: UInt64
+
+    init?(_ text: String) {
+        let units: [Character: UInt64] = ["s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = UInt64(text.dropLast()), count > 0,
+            count <= UInt64(Int64.max) / unit
+        else { return nil }
+        milliseconds = count * unit
+    }
+
+    /// The one line a bad value gets.
+    static func problem(_ name: String, _ text: String) -> String {
+        "\(name) must be a whole number followed by d, h, m or s (e.g. 180d or 12h), not '\(text)'"
+    }
+}
