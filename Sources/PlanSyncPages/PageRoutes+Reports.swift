@@ -85,7 +85,9 @@ extension PageRoutes {
         let schema = visit.workspace.schema
         let request = visit.request
         let activity = request.query("activity")
-        let period = try Self.period(request.query("period"))
+        // A period the form was refused for comes back as written, to be corrected in place.
+        let written = request.query("period")
+        let period = written.flatMap { Period($0)?.description == $0 ? $0 : nil }
         let office = visit.isAdmin ? request.query("office") : visit.principal.office
         var existing: ReportSummary?
         if let activity, let period, let office {
@@ -103,7 +105,7 @@ extension PageRoutes {
         let status = existing?.status ?? "on-track"
         let language = existing?.language.flatMap { $0.isEmpty ? nil : $0 } ?? visit.language
         let model: [String: Any] = [
-            "t": visit.strings.words, "csrf": visit.csrf, "activities": activities, "period": period ?? "",
+            "t": visit.strings.words, "csrf": visit.csrf, "activities": activities, "period": written ?? "",
             "office": office ?? "", "askOffice": visit.isAdmin,
             "statuses": ProgressStatus.values.map {
                 Option(value: $0, label: visit.strings.report.status($0), selected: $0 == status)
