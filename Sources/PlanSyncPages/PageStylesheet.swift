@@ -28,6 +28,8 @@ enum PageStylesheet {
         ol.candidates { display: flex; flex-wrap: wrap; gap: 12px; padding: 0; list-style: none; }
         ol.candidates li { flex: 1 1 16em; border: 1px solid var(--line); border-radius: 6px; padding: 8px; }
         ol.candidates pre, .value pre { white-space: pre-wrap; font: inherit; margin: 0 0 6px; }
+        dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }
+        dl.meta dt { grid-column: 1; } dl.meta dd { grid-column: 2; margin: 0; }
         ul.activities { padding-inline-start: 18px; }
         ul.activities li { margin: 6px 0; }
         .scroll { overflow-x: auto; }
