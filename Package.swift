@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "PlanSyncServer",
             dependencies: [
-                "PlanSyncCore", "PlanSyncContent",
+                "PlanSyncCore", "PlanSyncContent", "PlanSyncPages", "PlanSyncWorkflows",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PlanSyncCore
+import PlanSyncPages
 
 /// The sync server's HTTP interface (`docs/PROTOCOL.md`): health, session, push and pull.
 public struct SyncServer: Sendable {
@@ -31,6 +32,9 @@ public struct SyncServer: Sendable {
     public let metrics: ServerMetrics
     /// TLS, connection bounds and proxy trust.
     public var network = NetworkSettings()
+    /// The web pages (`docs/PAGES.md`), served at `/` beside the HTTP interface; without them `/` says what
+    /// answers here.
+    public var pages: PageRoutes?
     let rateLimiter: RateLimiter
 
     public init(
@@ -69,7 +73,11 @@ public struct SyncServer: Sendable {
         router.add(middleware: RequestLogMiddleware(logger: logger, trustProxy: network.trustProxy))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.get("/") { _, _ in Self.homePage() }
+        if let pages {
+            pages.add(to: router)
+        } else {
+            router.get("/") { _, _ in Self.homePage() }
+        }
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
