@@ -14,7 +14,9 @@ struct PageRenderer: Sendable {
             throw PageError("the pages' templates are missing from this build")
         }
         var library = MustacheLibrary()
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.hasSuffix(".mustache")
+        }
         for file in files {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
             do {
@@ -76,7 +78,8 @@ struct Layout {
             ("/plans", PageStrings.Label.plans), ("/conflicts", .decisions), ("/reports", .reports),
             ("/translations", .translations), ("/signout", .signOut),
         ].map { href, label in Link(href: href, label: strings[label], current: current.hasPrefix(href)) }
-        let back = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-._~"))) ?? "/"
+        let back =
+            path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-._~"))) ?? "/"
         languages = PageStrings.languages.map { code in
             LanguageLink(
                 code: code, name: PageStrings(language: code).report.languageName(code),

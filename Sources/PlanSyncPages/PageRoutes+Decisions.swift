@@ -84,7 +84,11 @@ extension PageRoutes {
         }
         do {
             let held = try await PendingHeldEdit.named(id, in: visit.workspace)
-            if accept { try await held.accept(in: visit.workspace) } else { try await held.dismiss(in: visit.workspace) }
+            if accept {
+                try await held.accept(in: visit.workspace)
+            } else {
+                try await held.dismiss(in: visit.workspace)
+            }
             let notice = visit.strings[accept ? .acceptedNotice : .dismissedNotice]
             return WriteOutcome(back: back, notice: .flash(notice, held.id))
         } catch {

@@ -69,7 +69,9 @@ extension PageRoutes {
                 id: record.id, code: text(record, "code") ?? record.id, href: Self.activityHref(record.id),
                 title: LocalText(record, "title", language: visit.language, schema: schema),
                 status: text(record, "status").map { visit.strings.report.status($0) },
-                focalPoints: focal.map { LocalText(plain: $0.text.split(separator: "\n").joined(separator: "; "), language: $0.lang) },
+                focalPoints: focal.map {
+                    LocalText(plain: $0.text.split(separator: "\n").joined(separator: "; "), language: $0.lang)
+                },
                 timeFrame: text(record, "time_frame").map { _ in
                     LocalText(record, "time_frame", language: visit.language, schema: schema)
                 },
@@ -113,7 +115,9 @@ extension PageRoutes {
             ["activity", "related"].contains(record.collection)
         else { throw PageRefusal.notFound("no activity '\(id)' here (see /plans)") }
         let view = RecordView(record, schema: schema)
-        let fields = view.fields.map { FieldItem(name: $0.name, value: $0.value.text, conflicted: $0.candidates != nil) }
+        let fields = view.fields.map {
+            FieldItem(name: $0.name, value: $0.value.text, conflicted: $0.candidates != nil)
+        }
         var translations: [TranslationItem] = []
         for field in schema.collection(record.collection)?.fields ?? [] where field.translatable {
             guard !record.sourceText(of: field.name, schema: schema).isEmpty else { continue }

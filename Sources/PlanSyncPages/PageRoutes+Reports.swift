@@ -191,7 +191,9 @@ extension PageRoutes {
             plan: plan, period: period, language: language, in: visit.workspace)
         let format = ReportFormat(rawValue: format) ?? .html
         let type = format == .csv ? "text/csv; charset=utf-8" : "text/html; charset=utf-8"
-        let name = "\(plan)-\(period)-\(language)".filter { $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }
+        let name = "\(plan)-\(period)-\(language)".filter {
+            $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0))
+        }
         return PageResponse.download(report.rendered(as: format), type: type, filename: "\(name).\(format.rawValue)")
     }
 

@@ -7,9 +7,12 @@ extension PageRoutes {
     /// "Sync now" on `plansync ui`: the same sync as `plansync sync`, its one-line summary shown; with the
     /// server out of reach, its one-line failure (the pages go on working offline).
     func syncNow(_ visit: PageVisit, _ form: PageForm) async throws -> WriteOutcome {
-        let back = Self.localPath(form["back"]) ?? Self.localPath(visit.request.headers[.referer].flatMap(Self.pathOf)) ?? "/plans"
+        let back =
+            Self.localPath(form["back"]) ?? Self.localPath(visit.request.headers[.referer].flatMap(Self.pathOf))
+            ?? "/plans"
         guard let sync = host.sync else {
-            throw WriteRefusal(back: back, notice: .error(visit.strings[.refused], "these pages run on the server: nothing to sync"))
+            throw WriteRefusal(
+                back: back, notice: .error(visit.strings[.refused], "these pages run on the server: nothing to sync"))
         }
         do {
             return WriteOutcome(back: back, notice: .flash(visit.strings[.syncNow], try await sync()))

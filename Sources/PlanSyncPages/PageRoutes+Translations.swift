@@ -38,7 +38,8 @@ extension PageRoutes {
     /// The units of one plan in one language that need a reviewer: stale translations and drafts.
     func reviewPage(_ visit: PageVisit, plan: String, language: String) async throws -> PageContent {
         guard Schema.languages.contains(language) else {
-            throw PageRefusal.badRequest("no language '\(language)': use one of \(Schema.languages.joined(separator: ", "))")
+            throw PageRefusal.badRequest(
+                "no language '\(language)': use one of \(Schema.languages.joined(separator: ", "))")
         }
         let schema = visit.workspace.schema
         var items: [ReviewItem] = []
@@ -52,7 +53,8 @@ extension PageRoutes {
                     ReviewItem(
                         record: record.id, field: field.name, source: record.sourceText(of: field.name, schema: schema),
                         text: view.text, status: view.status.rawValue, href: href,
-                        dir: language == "ar" ? "rtl" : "ltr", language: language, stale: view.stale, hasLink: !href.isEmpty))
+                        dir: language == "ar" ? "rtl" : "ltr", language: language, stale: view.stale,
+                        hasLink: !href.isEmpty))
             }
         }
         let body = renderer.render(
@@ -68,7 +70,8 @@ extension PageRoutes {
     /// One plan's units in one language as an XLIFF 1.2 file, as `plansync xliff export --plan` writes it.
     func xliffFile(_ visit: PageVisit, plan: String, language: String) async throws -> Response {
         guard Schema.languages.contains(language) else {
-            throw PageRefusal.badRequest("no language '\(language)': use one of \(Schema.languages.joined(separator: ", "))")
+            throw PageRefusal.badRequest(
+                "no language '\(language)': use one of \(Schema.languages.joined(separator: ", "))")
         }
         guard try await visit.workspace.record(plan) != nil else {
             throw PageRefusal.notFound("no plan '\(plan)' here (see /translations)")

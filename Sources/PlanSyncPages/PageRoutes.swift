@@ -46,8 +46,12 @@ public struct PageRoutes: Sendable {
         }
         router.get("/conflicts") { request, _ in try await page(request, decisionsPage) }
         router.post("/conflicts/resolve") { request, _ in try await write(request, resolve) }
-        router.post("/conflicts/accept") { request, _ in try await write(request) { try await decideHeld($0, $1, accept: true) } }
-        router.post("/conflicts/dismiss") { request, _ in try await write(request) { try await decideHeld($0, $1, accept: false) } }
+        router.post("/conflicts/accept") { request, _ in
+            try await write(request) { try await decideHeld($0, $1, accept: true) }
+        }
+        router.post("/conflicts/dismiss") { request, _ in
+            try await write(request) { try await decideHeld($0, $1, accept: false) }
+        }
         router.get("/reports") { request, _ in try await page(request, reportsPage) }
         router.get("/reports/new") { request, _ in try await page(request, reportForm) }
         router.post("/reports") { request, _ in try await write(request, writeReport) }
@@ -59,7 +63,9 @@ public struct PageRoutes: Sendable {
         for format in ["html", "csv"] {
             router.get("/reports/:plan/:period/report.\(format)") { request, context in
                 let (plan, period) = (context.parameters.get("plan") ?? "", context.parameters.get("period") ?? "")
-                return try await download(request) { try await consolidatedFile($0, plan: plan, period: period, format: format) }
+                return try await download(request) {
+                    try await consolidatedFile($0, plan: plan, period: period, format: format)
+                }
             }
         }
         router.get("/translations") { request, _ in try await page(request, translationsPage) }
@@ -102,7 +108,9 @@ struct PageRefusal: Error, CustomStringConvertible {
     let status: HTTPResponse.Status
     let description: String
 
-    static func notFound(_ description: String) -> PageRefusal { PageRefusal(status: .notFound, description: description) }
+    static func notFound(_ description: String) -> PageRefusal {
+        PageRefusal(status: .notFound, description: description)
+    }
     static func badRequest(_ description: String) -> PageRefusal {
         PageRefusal(status: .badRequest, description: description)
     }

@@ -91,6 +91,10 @@ struct Notice: Sendable, Hashable {
     /// The engine's own words (English), shown isolated after the text.
     var detail: String?
 
-    static func flash(_ text: String, _ detail: String? = nil) -> Notice { Notice(kind: .flash, text: text, detail: detail) }
-    static func error(_ text: String, _ detail: String? = nil) -> Notice { Notice(kind: .error, text: text, detail: detail) }
+    static func flash(_ text: String, _ detail: String? = nil) -> Notice {
+        Notice(kind: .flash, text: text, detail: detail)
+    }
+    static func error(_ text: String, _ detail: String? = nil) -> Notice {
+        Notice(kind: .error, text: text, detail: detail)
+    }
 }

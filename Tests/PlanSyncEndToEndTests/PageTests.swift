@@ -122,9 +122,10 @@ struct PageTests {
         #expect(form.status == 200)
         #expect(form.count(#"<form class="write" method="post" action="/reports">"#) == 1)
         #expect(!form.body.contains(#"name="office""#), "an office writes its own reports")
-        for control in [#"<select id="status" name="status">"#, #"<textarea id="narrative" name="narrative""#,
-            #"<textarea id="indicators" name="indicators""#, #"<select id="language" name="language">"#]
-        {
+        for control in [
+            #"<select id="status" name="status">"#, #"<textarea id="narrative" name="narrative""#,
+            #"<textarea id="indicators" name="indicators""#, #"<select id="language" name="language">"#,
+        ] {
             #expect(form.body.contains(control), "\(control)")
         }
         let csrf = try #require(form.csrf)
