@@ -225,6 +225,53 @@ struct PageTests {
         #expect(shown.contains("From the second desk") && !shown.contains("From the first desk"))
     }
 
+    @Test func theCentralTeamApprovesAPeriodAndAcceptsAnOfficesHeldEdit() async throws {
+        let cluster = try Cluster()
+        let (central, token) = try cluster.signedReplica("central", role: "admin")
+        let (kabul, _) = try cluster.signedReplica("kabul", role: "office", office: "AFG")
+        try expectSuccess(
+            cluster.plansync(
+                kabul, "report", "add", "--activity", Self.activity, "--period", "2017-Q1", "--status", "on-track"))
+        try cluster.sync(kabul)
+        let ui = try PagesProcess.start(replica: central)
+        var browser = Browser(ui.url)
+        _ = try await browser.signIn(token)
+        let csrf = try #require(try await browser.get("/plans").csrf)
+        _ = try await browser.post("/sync", [("csrf", csrf), ("back", "/reports?period=2017-Q1")])
+
+        let reports = try await browser.get("/reports?period=2017-Q1")
+        #expect(reports.body.contains(#"<section class="office" data-office="AFG">"#))
+        let approved = try await browser.post(
+            "/reports/approval", [("csrf", csrf), ("office", "AFG"), ("period", "2017-Q1"), ("state", "approved")])
+        #expect(approved.location == "/reports?period=2017-Q1")
+        let after = try await browser.get("/reports?period=2017-Q1")
+        #expect(after.count(#"<p class="flash" role="status">"#) == 1)
+        #expect(after.body.contains(#"<button type="submit" name="state" value="open""#))
+        _ = try await browser.post("/sync", [("csrf", csrf), ("back", "/plans")])
+
+        // The office edits its report before the approval reaches it: the server holds the edit.
+        try expectSuccess(
+            cluster.plansync(
+                kabul, "report", "add", "--activity", Self.activity, "--period", "2017-Q1", "--status", "delayed"))
+        try cluster.sync(kabul)
+        _ = try await browser.post("/sync", [("csrf", csrf), ("back", "/conflicts")])
+        let decisions = try await browser.get("/conflicts")
+        let report = "\(Self.activity)/report/AFG/2017-Q1"
+        #expect(decisions.body.contains(#"<section class="decision" data-record="\#(report)">"#))
+        let held = try #require(
+            decisions.body.range(of: #"name="held" value="[^"]+""#, options: .regularExpression).map {
+                String(decisions.body[$0].dropFirst(#"name="held" value=""#.count).dropLast())
+            })
+        let accepted = try await browser.post("/conflicts/accept", [("csrf", csrf), ("held", held)])
+        #expect(accepted.location == "/conflicts")
+        let done = try await browser.get("/conflicts")
+        #expect(done.count(#"<p class="flash" role="status">"#) == 1)
+        #expect(done.count(#"<section class="decision""#) == 0)
+        let list = try json(cluster.plansync(central, "report", "list", "--json").stdout) as! [[String: Any]]
+        #expect(list.first?["status"] as? String == "delayed")
+        #expect(list.first?["approved"] as? Bool == true)
+    }
+
     @Test func arabicPagesRunRightToLeftAndTheLanguageFollowsTheBrowser() async throws {
         let cluster = try Cluster()
         let (replica, token) = try cluster.signedReplica("central", role: "admin")
