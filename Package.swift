@@ -222,6 +222,12 @@ let package = Package(
             dependencies: ["PlanSyncCore", "PlanSyncContent", "PlanSyncTranslation", "PlanSyncTestSupport"],
             swiftSettings: upcoming
         ),
+        // The pages' pure parts (sessions, forms, links), with no network.
+        .testTarget(
+            name: "PlanSyncPagesTests",
+            dependencies: ["PlanSyncPages"],
+            swiftSettings: upcoming
+        ),
         // The client's pure parts (request sizing, deadlines), with no network.
         .testTarget(
             name: "PlanSyncClientTests",
