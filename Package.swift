@@ -85,7 +85,10 @@ let package = Package(
         // A field replica: one SQLite file, its outbox and its pull cursor.
         .target(
             name: "PlanSyncReplica",
-            dependencies: ["PlanSyncCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PlanSyncCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: upcoming
         ),
         // The workflows a person runs on a replica — write and approve reports, decide held edits, delete a plan

@@ -57,6 +57,7 @@ struct Sync: AsyncParsableCommand {
             try printJSON(report)
         } else {
             print(Self.summary(of: report))
+            for refusal in report.relayRefused { FileHandle.standardError.write(Data("plansync: \(refusal)\n".utf8)) }
             if let changes = report.changes { Self.printChanges(changes) }
         }
     }
@@ -105,6 +106,7 @@ struct Sync: AsyncParsableCommand {
         if report.dropped > 0 {
             line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
         }
+        if report.relayed > 0 { line += "; relayed \(report.relayed) push(es) carried here in bundles" }
         return line
     }
 
@@ -132,6 +134,11 @@ struct Status: AsyncParsableCommand {
         print("replica id: \(identity.replica)")
         print("queued records: \(try await replica.pendingCount())")
         print("pulled up to: \(try await replica.cursor())")
+        let carried = try await replica.carriedSections()
+        print("carried for others (from bundles): \(carried.count)")
+        for entry in carried {
+            if let refused = entry.refused { print("  \(entry.section.signed.signer): refused by the server: \(refused)") }
+        }
         let setAside = try await replica.setAside()
         print("set aside: \(setAside.count)")
         for entry in setAside { print("  \(entry.id) (\(entry.reason), \(entry.at))") }

@@ -91,6 +91,30 @@ public struct HTTPTransport: SyncTransport {
             })
     }
 
+    public func register(_ registration: KeyRegistration) async throws {
+        struct Registered: Decodable {}
+        _ = try await send(json: registration, to: "/v1/key", as: Registered.self)
+    }
+
+    public func relay(_ section: SignedSection, history: HistoryPosition?) async throws -> PushResponse {
+        try await send(json: RelayRequest(section), to: "/v1/relay", history: history, as: PushResponse.self)
+    }
+
+    /// POSTs `value` as JSON to `path` and decodes the answer.
+    private func send<T: Decodable>(
+        json value: some Encodable, to path: String, history: HistoryPosition? = nil, as type: T.Type
+    ) async throws -> T {
+        var request = HTTPClientRequest(url: baseURL + path)
+        if let history { request.headers.add(name: HistoryPosition.header, value: "\(history)") }
+        request.method = .POST
+        let body = ByteBuffer(bytes: Array(try WireJSON.encode(value)))
+        traffic.add(sent: body.readableBytes)
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.body = .bytes(body)
+        return try await send(
+            request, sent: body.readableBytes, deadline: meter.current.deadline(forBytes: body.readableBytes), as: type)
+    }
+
     private func send<T: Decodable>(
         _ request: HTTPClientRequest, sent: Int = 0, deadline: Duration, as type: T.Type
     ) async throws -> T {

@@ -34,6 +34,10 @@ public struct SyncReport: Codable, Sendable {
     public var retries = 0
     /// The records the pull changed here and what changed in each, when the session was asked to note them.
     public var changes: PulledChanges?
+    /// Signed pushes of other replicas, carried here in bundles, that the server took.
+    public var relayed = 0
+    /// Why the server refused carried pushes, one line each: they are kept and not sent again.
+    public var relayRefused: [String] = []
 
     /// A one-line warning when the device's clock is off by more than the drift bound, or nil.
     public var clockWarning: String? {
@@ -95,6 +99,13 @@ public struct SyncSession: Sendable {
         var report = SyncReport()
         if changeLimit > 0 { report.changes = PulledChanges(limit: changeLimit) }
         let identity = try await replica.identity()
+        // Carried pushes may hold this replica's own writes, not yet on the server (a bundle that went out and
+        // came back through a peer): its own writes go first, believed in part, then the carried pushes, then
+        // the rest of its own below.
+        if try await replica.carriedSections().contains(where: { $0.refused == nil }) {
+            _ = try await push(as: identity, into: &report, believing: true, progress: progress)
+        }
+        try await relayCarried(as: identity, into: &report)
         var recovered = false
         while true {
             do {
@@ -114,6 +125,45 @@ public struct SyncSession: Sendable {
         return report
     }
 
+    /// Registers this replica's signing key on its first sync, then relays the pushes it carries for other
+    /// replicas (from bundles), oldest first, before its own: the server then knows their writes when this
+    /// replica's records, which may hold them, arrive. A server that predates bundles is left alone.
+    private func relayCarried(as identity: ReplicaIdentity, into report: inout SyncReport) async throws {
+        if try await !replica.isKeyRegistered() {
+            let key = try await replica.signingKey().publicKey
+            do {
+                try await transport.register(KeyRegistration(replica: identity.replica, key: key))
+                try await replica.noteKeyRegistered()
+                report.roundTrips += 1
+            } catch let error as SyncError where error.kind == .refused(status: 404) || error.kind == .refused(status: 405) {
+                report.roundTrips += 1
+            }
+        }
+        for carried in try await replica.carriedSections() where carried.refused == nil {
+            let section = carried.section.signed
+            do {
+                let response = try await transport.relay(section, history: try await replica.history())
+                report.roundTrips += 1
+                if let position = response.history { try await replica.acknowledge([], history: position) }
+                try await replica.relayed(section)
+                report.relayed += 1
+            } catch let error as SyncError
+                where error.body?.error == "history_changed" || error.kind == .refused(status: 404)
+                    || error.kind == .refused(status: 405)
+            {
+                // The server went back: its own push path recovers first, and the carried pushes go next time.
+                // Or it predates bundles: they wait, carried, for one that takes them.
+                report.roundTrips += 1
+                break
+            } catch let error as SyncError where error.committedNothing && error.kind != .unreachable {
+                report.roundTrips += 1
+                let reason = error.body?.detail ?? error.message
+                try await replica.refusedRelay(section, reason: reason)
+                report.relayRefused.append("the carried push of replica \(section.signer) was refused: \(reason)")
+            }
+        }
+    }
+
     /// Pushes every queued record in batches. A server that refuses the batch because this device's clock is
     /// ahead leaves it queued: re-stamped and sent again at once if the clock is right by now, else kept. The
     /// last batch asks for the first pull page with it (version 2); returns whether that page caught the
@@ -122,11 +172,16 @@ public struct SyncSession: Sendable {
     /// A batch whose connection drops is sent again as its first half (after the retry policy's delay): the
     /// server committed all of it or none, so the replay is harmless, and a link that drops every few seconds
     /// still carries a batch that fits between drops. The rest stays queued here, marked sent, for the next.
-    private func push(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
-        async throws -> Bool
-    {
+    ///
+    /// `believing` pushes as a recovering replica does: the server keeps of each record what it can believe
+    /// (this replica's own writes, and what it holds of others), and records holding writes of others it lacks
+    /// stay queued.
+    private func push(
+        as identity: ReplicaIdentity, into report: inout SyncReport, believing: Bool = false,
+        progress: (SyncProgress) -> Void
+    ) async throws -> Bool {
         var caughtUp = false
-        let recovering = try await replica.isRecovering()
+        let recovering = believing ? true : try await replica.isRecovering()
         let queued = try await replica.pendingCount()
         var size = AdaptiveSize.push(ceiling: pushBatch, target: requestTarget)
         // Records read from the outbox and not yet acknowledged, oldest first; the next batch is a prefix.
@@ -196,7 +251,7 @@ public struct SyncSession: Sendable {
             progress(SyncProgress(phase: .push, done: report.pushed, total: max(queued, report.pushed)))
         }
         report.waiting = waiting
-        if recovering, waiting == 0 { try await replica.endRecovery() }
+        if recovering, !believing, waiting == 0 { try await replica.endRecovery() }
         return caughtUp
     }
 

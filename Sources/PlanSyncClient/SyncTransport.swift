@@ -8,6 +8,10 @@ public protocol SyncTransport: Sendable {
     /// The changes after `since`; those whose stored state `replica` pushed itself are skipped by the server
     /// (counted in the cursor, not sent).
     func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws -> PullResponse
+    /// Registers the replica's public signing key with its id (`POST /v1/key`).
+    func register(_ registration: KeyRegistration) async throws
+    /// Relays a push another replica signed, carried here in a bundle (`POST /v1/relay`).
+    func relay(_ section: SignedSection, history: HistoryPosition?) async throws -> PushResponse
     /// The bytes this transport counts, so that a sync can size push batches by bytes; nil when it counts none.
     var counted: Traffic? { get }
 }

@@ -41,7 +41,9 @@ public struct PageRoutes: Sendable {
         }
         router.get("/plans/:plan/activity/**") { request, context in
             let plan = context.parameters.get("plan") ?? ""
-            let id = ([plan] + context.parameters.getCatchAll().map(String.init)).joined(separator: "/")
+            // `/plans/PLAN/activity/CODE`, or with the activity's whole id after `activity/`.
+            let rest = context.parameters.getCatchAll().joined(separator: "/")
+            let id = rest.hasPrefix(plan + "/") ? rest : "\(plan)/\(rest)"
             return try await page(request) { try await activityPage($0, id: id) }
         }
         router.get("/conflicts") { request, _ in try await page(request, decisionsPage) }

@@ -7,6 +7,7 @@ enum PageStylesheet {
     static let css =
         ConsolidatedReport.stylesheet + """
 
+            body { overflow-wrap: anywhere; }
             header.site { background: var(--head); border-bottom: 1px solid var(--line); padding: 8px 16px; }
             header.site nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; \
             gap: 4px 16px; }

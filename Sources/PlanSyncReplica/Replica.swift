@@ -109,6 +109,10 @@ enum Meta: String {
     case serverProtocol = "server_protocol"
     /// The PEM of the certificate authority `plansync init --ca-file` trusts for the server.
     case serverCA = "server_ca"
+    /// The replica's Ed25519 private key (raw, base64), made on first use; it signs the bundles it writes.
+    case signingKey = "signing_key"
+    /// Set once the server has registered the replica's public key.
+    case keyRegistered = "key_registered"
 
     static func get(_ key: Meta, in db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key.rawValue])

@@ -97,6 +97,30 @@ enum ReplicaSchema {
                     CREATE INDEX record_listing ON record(id, collection, title, deleted);
                     """)
         }
+        migrator.registerMigration("v6-bundles") { db in
+            try db.execute(
+                sql: """
+                    -- Signed pushes of other replicas that arrived in a bundle (a USB stick, an e-mail), kept to
+                    -- relay to the server on the next sync and to pass on in this replica's own bundles. Removed
+                    -- once the server took one; `refused` says why it did not.
+                    CREATE TABLE carried (
+                        position INTEGER PRIMARY KEY,
+                        signer TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        payload BLOB NOT NULL,
+                        signature TEXT NOT NULL UNIQUE,
+                        refused TEXT
+                    ) STRICT;
+                    -- What each peer held when it wrote the last bundle imported from it: each record's context,
+                    -- so that `bundle export --since-peer` leaves out what that peer has.
+                    CREATE TABLE peer_frontier (
+                        peer TEXT NOT NULL,
+                        record_id TEXT NOT NULL,
+                        context TEXT NOT NULL,
+                        PRIMARY KEY (peer, record_id)
+                    ) STRICT;
+                    """)
+        }
         return migrator
     }
 }

@@ -77,6 +77,12 @@ final class Cluster: Sendable {
         try Self.run(client, arguments + ["--replica", replica])
     }
 
+    /// `plansync ARGS --replica PATH`, the arguments as an array.
+    @discardableResult
+    func plansync(_ replica: String, _ arguments: [String]) throws -> CommandResult {
+        try Self.run(nil, arguments + ["--replica", replica])
+    }
+
     func dump(_ replica: String, client: String? = nil) throws -> String {
         let result = try plansync(replica, "dump", "--json", client: client)
         try expectSuccess(result)

@@ -19,6 +19,11 @@ final class DroppingTransport: SyncTransport {
 
     var counted: Traffic? { inner.traffic }
 
+    func register(_ registration: KeyRegistration) async throws { try await inner.register(registration) }
+    func relay(_ section: SignedSection, history: HistoryPosition?) async throws -> PushResponse {
+        try await inner.relay(section, history: history)
+    }
+
     func session() async throws -> SessionInfo { try await inner.session() }
 
     func push(_ request: PushRequest, history: HistoryPosition?) async throws -> PushResponse {

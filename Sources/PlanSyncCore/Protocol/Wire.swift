@@ -1,3 +1,5 @@
+import Foundation
+
 /// PlanSync's own version, printed by `--version` with the protocol versions each binary speaks.
 public enum PlanSyncVersion {
     public static let current = "0.12.0"
@@ -270,5 +272,38 @@ public struct ErrorBody: Codable, Sendable, Equatable {
         self.resume = resume
         self.epoch = epoch
         self.serverTime = serverTime
+    }
+}
+
+/// `POST /v1/key`: a replica registers its public signing key with its id (first use binds it).
+public struct KeyRegistration: Codable, Sendable, Equatable {
+    public var replica: ReplicaID
+    /// The Ed25519 public key, 32 raw bytes in base64 (`ReplicaKey`).
+    public var key: String
+
+    public init(replica: ReplicaID, key: ReplicaKey) {
+        self.replica = replica
+        self.key = key.description
+    }
+}
+
+/// `POST /v1/relay`: a push signed by `signer`, carried by another replica (from a bundle). Answered with a
+/// `PushResponse`, as the signer's own push would be.
+public struct RelayRequest: Codable, Sendable, Equatable {
+    public var signer: ReplicaID
+    /// The signed push's bytes, in base64.
+    public var payload: String
+    public var signature: String
+
+    public init(_ section: SignedSection) {
+        signer = section.signer
+        payload = Data(section.payload).base64EncodedString()
+        signature = section.signature
+    }
+
+    /// The section, or nil when `payload` is not base64.
+    public var section: SignedSection? {
+        guard let bytes = Data(base64Encoded: payload) else { return nil }
+        return SignedSection(signer: signer, payload: [UInt8](bytes), signature: signature)
     }
 }

@@ -91,36 +91,66 @@ public struct SyncServer: Sendable {
             return Self.json(try WireJSON.string(info))
         }
         router.post("/v1/push") { request, _ in
-            let principal: Principal
-            do {
-                principal = try await authenticate(request)
-                try admit(principal, push: true)
-            } catch {
-                // Refused before the body was read: read it (within the limit) and drop it, so a client that
-                // sends its whole body before reading the answer still gets the answer.
-                _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
-                metrics.refusedPush(error)
-                throw error
-            }
-            do {
-                return try await push(request, principal: principal)
-            } catch {
-                metrics.refusedPush(error)
-                throw error
-            }
+            try await pushing(request) { principal in try await push(request, principal: principal) }
         }
         router.get("/v1/pull") { request, _ in try await pull(request) }
+        addRelayRoutes(to: router)
         addOperationsRoutes(to: router)
         return router
     }
 
     // MARK: - Endpoints
 
+    /// Lets a push (or a relayed one) in: the token, then its rate, before the body is read; every refusal
+    /// is counted by reason.
+    func pushing(_ request: Request, _ handle: (Principal) async throws -> Response) async throws -> Response {
+        let principal: Principal
+        do {
+            principal = try await authenticate(request)
+            try admit(principal, push: true)
+        } catch {
+            // Refused before the body was read: read it (within the limit) and drop it, so a client that
+            // sends its whole body before reading the answer still gets the answer.
+            _ = try? await request.body.collect(upTo: limits.maxBodyBytes)
+            metrics.refusedPush(error)
+            throw error
+        }
+        do {
+            return try await handle(principal)
+        } catch {
+            metrics.refusedPush(error)
+            throw error
+        }
+    }
+
     func push(_ request: Request, principal: Principal) async throws -> Response {
         let push = try await pushRequest(request)
         guard ReplicaID(validating: push.replica.rawValue) != nil else {
             throw APIError.badRequest("replica: expected a replica id (1 to 64 letters, digits, '-', '_' or '.')")
         }
+        try validate(push)
+        try await bind(push.replica, to: principal)
+        let version = try protocolVersion(request)
+        guard push.version == 1 || version >= 2 else {
+            throw APIError.badRequest("a version-2 push ('changes') needs \(ProtocolVersion.header): 2")
+        }
+        try await checkHistory(request)
+        let response = try await execute(push, as: principal)
+        metrics.push(received: response.received, changed: response.changed)
+        await noteSync(push.replica)
+        // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
+        var page: PullPage?
+        if let pull = push.pull, version >= 2 {
+            page = try await store.pull(
+                since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
+                deltas: true, extra: try await pageExtra())
+            metrics.pulled(records: page?.count ?? 0)
+        }
+        return counted(try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request))
+    }
+
+    /// Refuses a push that is too large, holds a record the schema refuses, or names a record twice.
+    func validate(_ push: PushRequest) throws {
         guard push.records.count <= limits.maxPushRecords else {
             throw APIError.tooLarge("\(push.records.count) records in one push; the most is \(limits.maxPushRecords)")
         }
@@ -138,18 +168,17 @@ public struct SyncServer: Sendable {
                 throw APIError.badRequest("\(record.id): appears twice in one push")
             }
         }
-        try await bind(push.replica, to: principal)
-        let version = try protocolVersion(request)
-        guard push.version == 1 || version >= 2 else {
-            throw APIError.badRequest("a version-2 push ('changes') needs \(ProtocolVersion.header): 2")
-        }
-        try await checkHistory(request)
+    }
+
+    /// Runs the core's push plan on a validated push of `push.replica`, made with `principal`'s role, and stores
+    /// what it decides: the one path of every push, sent by its replica or carried by another (a relay).
+    func execute(_ push: PushRequest, as principal: Principal) async throws -> PushResponse {
         let now = Self.now()
         let plan = PushPlan(
             verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
             server: try await store.serverID(), recovering: push.recover)
         let deltas = push.stores
-        var response: PushResponse
+        let response: PushResponse
         do {
             response = try await store.push(push.records) { incoming, stored, lookup in
                 try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
@@ -172,17 +201,7 @@ public struct SyncServer: Sendable {
                 "changed": "\(response.changed)", "held": "\(response.held.count)",
                 "evicted": "\(response.evicted.count)", "partial": "\(response.partial.count)",
             ])
-        metrics.push(received: response.received, changed: response.changed)
-        await noteSync(push.replica)
-        // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
-        var page: PullPage?
-        if let pull = push.pull, version >= 2 {
-            page = try await store.pull(
-                since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
-                deltas: true, extra: try await pageExtra())
-            metrics.pulled(records: page?.count ?? 0)
-        }
-        return counted(try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request))
+        return response
     }
 
     /// The members every pull page ends with: the server's time, its epoch and the protocol version.

@@ -63,6 +63,14 @@ extension PostgresSyncStore {
                 "ALTER TABLE replica ADD COLUMN last_sync BIGINT"
             ]
         ),
+        (
+            3,
+            [
+                // Each replica's public signing key (base64), registered on first use: the server believes a push
+                // another replica carries (a bundle) only when this key signed it.
+                "ALTER TABLE replica ADD COLUMN key TEXT"
+            ]
+        ),
     ]
 
     /// The advisory lock every instance takes around migrating and seeding, so that of several instances started

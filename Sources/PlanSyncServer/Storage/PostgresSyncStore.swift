@@ -307,6 +307,32 @@ public final class PostgresSyncStore: SyncStore {
         return page
     }
 
+    public func register(key: ReplicaKey, for replica: ReplicaID) async throws -> ReplicaKey {
+        try await transaction { connection, logger in
+            try await connection.query(
+                "UPDATE replica SET key = \(key.description) WHERE id = \(replica.rawValue) AND key IS NULL",
+                logger: logger)
+            let registered = try await connection.query(
+                "SELECT key FROM replica WHERE id = \(replica.rawValue)", logger: logger
+            ).collect().first?.decode(String?.self)
+            return registered.flatMap(ReplicaKey.init) ?? key
+        }
+    }
+
+    public func signer(_ replica: ReplicaID) async throws -> (principal: Principal, key: ReplicaKey)? {
+        try await transaction { connection, logger in
+            let query: PostgresQuery = """
+                SELECT token.name, token.role, token.office, token.language, replica.key
+                FROM replica JOIN token ON token.name = replica.token AND token.revoked_at IS NULL
+                WHERE replica.id = \(replica.rawValue)
+                """
+            guard let row = try await connection.query(query, logger: logger).collect().first else { return nil }
+            let (name, role, office, language, key) = try row.decode((String, String, String?, String?, String?).self)
+            guard let role = Role(rawValue: role), let key = key.flatMap(ReplicaKey.init) else { return nil }
+            return (Principal(name: name, role: role, office: office, language: language), key)
+        }
+    }
+
     public func principal(tokenHash: String) async throws -> Principal? {
         // One statement on every request: no transaction around it.
         let rows: [PostgresRow]

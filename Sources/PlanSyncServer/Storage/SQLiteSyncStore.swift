@@ -150,6 +150,11 @@ public final class SQLiteSyncStore: SyncStore {
             // When each replica last pushed or pulled (milliseconds since 1970): which offices have not synced.
             try db.execute(sql: "ALTER TABLE replica ADD COLUMN last_sync INTEGER")
         }
+        migrator.registerMigration("v7-replica-keys") { db in
+            // Each replica's public signing key (base64), registered on first use: the server believes a push
+            // another replica carries (a bundle) only when this key signed it.
+            try db.execute(sql: "ALTER TABLE replica ADD COLUMN key TEXT")
+        }
         return migrator
     }
 
@@ -346,6 +351,32 @@ public final class SQLiteSyncStore: SyncStore {
             if let entry { page.records.append(entry) }
         }
         return page
+    }
+
+    public func register(key: ReplicaKey, for replica: ReplicaID) async throws -> ReplicaKey {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE replica SET key = ? WHERE id = ? AND key IS NULL",
+                arguments: [key.description, replica.rawValue])
+            let registered = try String.fetchOne(
+                db, sql: "SELECT key FROM replica WHERE id = ?", arguments: [replica.rawValue])
+            return registered.flatMap(ReplicaKey.init) ?? key
+        }
+    }
+
+    public func signer(_ replica: ReplicaID) async throws -> (principal: Principal, key: ReplicaKey)? {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT token.name, token.role, token.office, token.language, replica.key
+                    FROM replica JOIN token ON token.name = replica.token AND token.revoked_at IS NULL
+                    WHERE replica.id = ?
+                    """, arguments: [replica.rawValue])
+            guard let row, let role = Role(rawValue: row[1]), let key = (row[4] as String?).flatMap(ReplicaKey.init)
+            else { return nil }
+            return (Principal(name: row[0], role: role, office: row[2], language: row[3]), key)
+        }
     }
 
     public func principal(tokenHash: String) async throws -> Principal? {

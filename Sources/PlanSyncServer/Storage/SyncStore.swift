@@ -39,6 +39,14 @@ public protocol SyncStore: Sendable {
         since: UInt64, limit: Int, for principal: Principal, replica: ReplicaID?, deltas: Bool, extra: String
     ) async throws -> PullPage
 
+    /// Registers `key` as the signing key of `replica` (bound to a token already) unless it has one. Returns the
+    /// key registered: `key`, or another one (a replica's key never changes).
+    func register(key: ReplicaKey, for replica: ReplicaID) async throws -> ReplicaKey
+
+    /// Who signs for `replica`: the holder of the live token it is bound to, and its registered key; nil when
+    /// the replica is unknown, has no key, or its token was revoked.
+    func signer(_ replica: ReplicaID) async throws -> (principal: Principal, key: ReplicaKey)?
+
     /// The token holder whose token hashes to `hash`, unless it was revoked.
     func principal(tokenHash: String) async throws -> Principal?
 
