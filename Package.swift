@@ -125,7 +125,7 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        // The sync server: storage, access, routes.
+        // The sync server: storage, access, routes, and its own desk, where its pages write for a person.
         .target(
             name: "PlanSyncServer",
             dependencies: [
@@ -152,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "plansync-server",
             dependencies: [
-                "PlanSyncServer",
+                "PlanSyncServer", "PlanSyncPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -243,11 +243,12 @@ let package = Package(
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncTestSupport", "plansync",
                 "plansync-server",
-                "plansync-bench", "PlanSyncReports", "PlanSyncTranslation",
+                "plansync-bench", "PlanSyncReports", "PlanSyncTranslation", "PlanSyncServer", "PlanSyncWorkflows",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

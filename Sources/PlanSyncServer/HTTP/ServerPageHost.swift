@@ -3,15 +3,15 @@ import PlanSyncPages
 import PlanSyncWorkflows
 
 /// Where the pages run on the server: a token signs in while the store knows it (a revoked one ends its
-/// sessions at their next request), and a person reads and writes at the server's own desk.
+/// sessions at their next request), and a person reads and writes at the server's own desk, which writes for
+/// them.
 public struct ServerPageHost: PageHost {
     let store: any SyncStore
-    let workspaces: @Sendable (Principal) async throws -> any Workspace
+    let desk: ServerDesk
 
-    /// `workspace` gives the signed-in person's workspace: the server's desk, writing for them.
-    public init(store: any SyncStore, workspace: @escaping @Sendable (Principal) async throws -> any Workspace) {
+    public init(store: any SyncStore, desk: ServerDesk) {
         self.store = store
-        workspaces = workspace
+        self.desk = desk
     }
 
     public func principal(token: String) async throws -> Principal? {
@@ -19,7 +19,7 @@ public struct ServerPageHost: PageHost {
     }
 
     public func workspace(for principal: Principal) async throws -> any Workspace {
-        try await workspaces(principal)
+        try await desk.workspace(for: principal)
     }
 
     /// The server syncs with no one: its pages have no "Sync now".

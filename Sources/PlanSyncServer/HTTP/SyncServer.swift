@@ -32,8 +32,7 @@ public struct SyncServer: Sendable {
     public let metrics: ServerMetrics
     /// TLS, connection bounds and proxy trust.
     public var network = NetworkSettings()
-    /// The web pages (`docs/PAGES.md`), served at `/` beside the HTTP interface; without them `/` says what
-    /// answers here.
+    /// The web pages (`docs/PAGES.md`), served from `/` beside the HTTP interface.
     public var pages: PageRoutes?
     let rateLimiter: RateLimiter
 
@@ -73,11 +72,7 @@ public struct SyncServer: Sendable {
         router.add(middleware: RequestLogMiddleware(logger: logger, trustProxy: network.trustProxy))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
-        if let pages {
-            pages.add(to: router)
-        } else {
-            router.get("/") { _, _ in Self.homePage() }
-        }
+        pages?.add(to: router)
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
@@ -174,24 +169,14 @@ public struct SyncServer: Sendable {
     /// what it decides: the one path of every push, sent by its replica or carried by another (a relay).
     func execute(_ push: PushRequest, as principal: Principal) async throws -> PushResponse {
         let now = Self.now()
-        let plan = PushPlan(
-            verification: PushVerification(pusher: push.replica, principal: principal, now: now, schema: schema),
-            server: try await store.serverID(), recovering: push.recover)
-        let deltas = push.stores
         let response: PushResponse
         do {
-            response = try await store.push(push.records) { incoming, stored, lookup in
-                try plan.step(incoming: incoming, carried: deltas[incoming.id], stored: stored, lookup: lookup)
-            }
+            response = try await store.pushVerified(
+                push.records, carried: push.stores, from: push.replica, as: principal, now: now, schema: schema,
+                recovering: push.recover, logger: logger)
         } catch let error as StoreError where !error.isDatabase {
             throw APIError.badRequest("\(error)")
         } catch let refusal as PushRefusal {
-            logger.notice(
-                "push refused",
-                metadata: [
-                    "token": "\(principal.name)", "replica": "\(push.replica)", "record": "\(refusal.record)",
-                    "kind": "\(refusal.kind.rawValue)", "reason": "\(refusal.reason)",
-                ])
             throw APIError(refusal: refusal, serverTime: now)
         }
         logger.info(
@@ -342,27 +327,6 @@ public struct SyncServer: Sendable {
     /// The server's wall clock in milliseconds since 1970.
     static func now() -> UInt64 {
         UInt64(Date().timeIntervalSince1970 * 1000)
-    }
-
-    /// What a person who opens the server's address in a browser sees: what answers there, and where to read on.
-    static func homePage() -> Response {
-        let page = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>PlanSync sync server</title></head>
-            <body>
-            <h1>PlanSync sync server</h1>
-            <p>This is a PlanSync sync server,
-            protocol versions \(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound).
-            Replicas reach it with
-            <code>plansync init --server URL</code> and <code>plansync sync</code>; there is nothing to browse here.</p>
-            <p><a href="/health">/health</a> says whether it is up. The protocol is described in
-            <code>docs/PROTOCOL.md</code> in PlanSync's source.</p>
-            </body></html>
-
-            """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,3 +1,4 @@
+import Foundation
 import PlanSyncCore
 
 /// What the server needs from storage: records with a server-assigned change sequence, the epochs of its
@@ -55,6 +56,17 @@ public protocol SyncStore: Sendable {
     func createToken(_ principal: Principal, hash: String) async throws
     func revokeToken(name: String) async throws -> Bool
 
+    // MARK: - The server's own desk (`ServerDesk`)
+
+    /// The desk's replica id, chosen on the first call and kept with the data, and its clock as last kept (nil
+    /// before its first write). Every instance over one database gets the same. The id is bound to no token
+    /// (`DeskIdentity.owner`), so no replica can push or pull under it.
+    func deskIdentity() async throws -> DeskIdentity
+
+    /// Keeps the desk's clock unless the one kept reads later (another instance's desk wrote since), and returns
+    /// the clock kept: it never goes back.
+    func keepDeskClock(_ clock: HybridLogicalClock) async throws -> HybridLogicalClock
+
     // MARK: - What operators watch (`GET /metrics`, `plansync-server offices`)
 
     /// Notes that `replica` synced (a push or a pull answered) at `time`, in milliseconds since 1970, with the
@@ -73,6 +85,37 @@ public protocol SyncStore: Sendable {
 
 extension SyncStore {
     public func checkReadable() async throws { _ = try await serverID() }
+}
+
+/// The server's own desk as the data keeps it: its replica id, and its hybrid clock once it has written.
+public struct DeskIdentity: Sendable, Hashable {
+    public var id: ReplicaID
+    public var clock: HybridLogicalClock?
+
+    public init(id: ReplicaID, clock: HybridLogicalClock?) {
+        self.id = id
+        self.clock = clock
+    }
+
+    /// The owner the desk's id is bound to in the replica bindings: a name no token can have (token names are not
+    /// empty), so a push or pull naming the id is refused as another token's replica.
+    static let owner = ""
+
+    /// The meta keys both stores keep them under.
+    static let idKey = "desk_id"
+    static let clockKey = "desk_clock"
+
+    /// The later of two clocks of one desk.
+    static func later(_ kept: HybridLogicalClock?, _ clock: HybridLogicalClock) -> HybridLogicalClock {
+        guard let kept, (kept.wall, kept.logical) > (clock.wall, clock.logical) else { return clock }
+        return kept
+    }
+
+    /// A kept clock, from its JSON; nil for none (or an empty value, a row taken before the first write).
+    static func decodeClock(_ text: String?) throws -> HybridLogicalClock? {
+        guard let text, !text.isEmpty else { return nil }
+        return try JSONDecoder().decode(HybridLogicalClock.self, from: Data(text.utf8))
+    }
 }
 
 /// One run of a server over its data: positions in the history are `(epoch, sequence)`.
