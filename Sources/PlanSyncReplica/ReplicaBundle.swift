@@ -110,7 +110,7 @@ public struct ReplicaBundle: Sendable {
             try FileManager.default.moveItem(atPath: temporary, toPath: path)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
-            throw ReplicaError("could not write the bundle \(path): \(error)")
+            throw ReplicaError("could not write the bundle \(path): \(error.localizedDescription)", kind: .cannotCreate)
         }
     }
 

@@ -112,6 +112,8 @@ struct BundleTests {
         let bad = try cluster.plansync(geneva, "bundle", "export", "--output", cluster.directory.file("x"),
             "--since-peer", "no such peer")
         #expect(bad.status == 64 && bad.stderr.contains("--since-peer"), "\(bad)")
+        let nowhere = try cluster.plansync(geneva, "bundle", "export", "--output", "/nonexistent/folder/x.bundle")
+        #expect(nowhere.status == 73 && nowhere.stderr.contains("could not write the bundle"), "\(nowhere)")
     }
 
     @Test(arguments: ServerStore.available)

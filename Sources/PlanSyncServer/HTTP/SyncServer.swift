@@ -165,8 +165,8 @@ public struct SyncServer: Sendable {
         }
     }
 
-    /// Runs the core's push plan on a validated push of `push.replica`, made with `principal`'s role, and stores
-    /// what it decides: the one path of every push, sent by its replica or carried by another (a relay).
+    /// Stores a validated push of `push.replica`, made with `principal`'s role, through the store's one verified
+    /// path (`pushVerified`): sent by its replica or carried by another (a relay). Refusals become API errors.
     func execute(_ push: PushRequest, as principal: Principal) async throws -> PushResponse {
         let now = Self.now()
         let response: PushResponse
