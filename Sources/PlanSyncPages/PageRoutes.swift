@@ -22,11 +22,6 @@ public struct PageRoutes: Sendable {
         renderer = try PageRenderer()
     }
 
-    /// The paths the pages answer at, beside those of the host's own interface.
-    public static let paths = [
-        "/", "/signin", "/signout", "/language", "/plans", "/conflicts", "/reports", "/translations", "/sync",
-    ]
-
     public func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/") { request, _ in try await signInPage(request) }
         router.post("/signin") { request, _ in try await signIn(request) }
