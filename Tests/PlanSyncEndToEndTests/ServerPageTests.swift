@@ -106,9 +106,10 @@ struct ServerPageTests {
         let token = try cluster.server.token(name: "auditor", role: "viewer")
         var browser = Browser(cluster.server.url)
         _ = try await browser.signIn(token)
-        for path in ["/plans", "/plans/\(Self.plan)", "/plans/\(Self.plan)/activity/A.2", "/conflicts", "/reports",
-            "/translations"]
-        {
+        for path in [
+            "/plans", "/plans/\(Self.plan)", "/plans/\(Self.plan)/activity/A.2", "/conflicts", "/reports",
+            "/translations",
+        ] {
             let page = try await browser.get(path)
             #expect(page.status == 200, "\(path)")
             #expect(!page.body.contains(#"class="write"#), "\(path)")
