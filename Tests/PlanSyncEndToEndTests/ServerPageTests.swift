@@ -101,6 +101,23 @@ struct ServerPageTests {
         #expect(list.first?["approved"] as? Bool == true)
     }
 
+    @Test func aTranslatorSeesItsLanguageFirstAndNoReportForms() async throws {
+        let cluster = try Cluster()
+        let token = try cluster.server.token(name: "traductrice", role: "translator", language: "fr")
+        var browser = Browser(cluster.server.url)
+        _ = try await browser.signIn(token)
+        let translations = try await browser.get("/translations")
+        let first = try #require(translations.body.range(of: #"data-language="[a-z]+""#, options: .regularExpression))
+        #expect(translations.body[first] == #"data-language="fr""#)
+        #expect(translations.body.contains(#"href="/translations/\#(Self.plan)/fr/export.xlf""#))
+        let plan = try await browser.get("/plans/\(Self.plan)")
+        #expect(plan.body.contains(#"data-id="\#(Self.activity)""#))
+        #expect(!plan.body.contains("/reports/new"), "a translator writes no reports")
+        #expect(try await browser.get("/reports/new?activity=\(Self.activity)").status == 403)
+        let xliff = try await browser.get("/translations/\(Self.plan)/fr/export.xlf")
+        #expect(xliff.body.contains(#"target-language="fr""#))
+    }
+
     @Test func aViewerOnTheServerSeesNoFormThatWritesAndAForgedPostChangesNothing() async throws {
         let cluster = try Cluster()
         let token = try cluster.server.token(name: "auditor", role: "viewer")
