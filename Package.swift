@@ -37,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-configuration", exact: "1.4.0"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         // The pure causal core: records, dots, version vectors, conflict rules, the schema, wire types. No I/O.
@@ -94,7 +95,19 @@ let package = Package(
         // with what it contains — for the command line and any other front end alike.
         .target(
             name: "PlanSyncWorkflows",
-            dependencies: ["PlanSyncCore", "PlanSyncReplica"],
+            dependencies: ["PlanSyncCore", "PlanSyncReplica", "PlanSyncReports", "PlanSyncMaterials"],
+            swiftSettings: upcoming
+        ),
+        // The web pages of the central team and of the offices: server-rendered, mounted on the server's router
+        // and on `plansync ui`'s, every write through PlanSyncWorkflows on the host's workspace.
+        .target(
+            name: "PlanSyncPages",
+            dependencies: [
+                "PlanSyncCore", "PlanSyncWorkflows", "PlanSyncReports", "PlanSyncTranslation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            resources: [.copy("Templates")],
             swiftSettings: upcoming
         ),
         // The sync session of a replica over HTTP.
@@ -116,7 +129,7 @@ let package = Package(
         .target(
             name: "PlanSyncServer",
             dependencies: [
-                "PlanSyncCore", "PlanSyncContent", "PlanSyncWorkflows",
+                "PlanSyncCore", "PlanSyncContent", "PlanSyncPages", "PlanSyncWorkflows",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -139,7 +152,7 @@ let package = Package(
         .executableTarget(
             name: "plansync-server",
             dependencies: [
-                "PlanSyncServer",
+                "PlanSyncServer", "PlanSyncPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -153,8 +166,10 @@ let package = Package(
             name: "plansync",
             dependencies: [
                 "PlanSyncCore", "PlanSyncReplica", "PlanSyncClient", "PlanSyncContent", "PlanSyncTranslation",
-                "PlanSyncReports", "PlanSyncMaterials", "PlanSyncWorkflows",
+                "PlanSyncReports", "PlanSyncMaterials", "PlanSyncWorkflows", "PlanSyncPages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Client",
             swiftSettings: upcoming
@@ -208,6 +223,12 @@ let package = Package(
         .testTarget(
             name: "PlanSyncContentTests",
             dependencies: ["PlanSyncCore", "PlanSyncContent", "PlanSyncTranslation", "PlanSyncTestSupport"],
+            swiftSettings: upcoming
+        ),
+        // The pages' pure parts (sessions, forms, links), with no network.
+        .testTarget(
+            name: "PlanSyncPagesTests",
+            dependencies: ["PlanSyncPages"],
             swiftSettings: upcoming
         ),
         // The client's pure parts (request sizing, deadlines), with no network.

@@ -101,13 +101,14 @@ struct Resolve: AsyncParsableCommand {
     @OptionGroup var replica: ReplicaOptions
 
     func run() async throws {
-        guard let lang else {
-            return try await applyEdit(
-                .resolve(field: field, value: value), to: id, in: replica, done: "resolved \(id) \(field)")
+        let replica = try replica.open()
+        do {
+            try await OpenDecision.resolve(id, field: field, language: lang, value: value, status: status, in: replica)
+        } catch let error as ReplicaError where error.kind == .noRecord {
+            throw await unknownRecord(id, in: replica)
         }
-        try await applyEdit(
-            .resolveTranslation(field: field, language: lang, text: value, status: status), to: id, in: replica,
-            done: "resolved the \(lang) translation of \(id) \(field)")
+        let done = lang.map { "resolved the \($0) translation of \(id) \(field)" } ?? "resolved \(id) \(field)"
+        print("\(done) (queued for the next sync)")
     }
 }
 

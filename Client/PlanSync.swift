@@ -15,7 +15,7 @@ struct PlanSync: AsyncParsableCommand {
             Init.self, Sync.self, List.self, Show.self, SetField.self, Add.self, Remove.self, Translate.self,
             Conflicts.self, Resolve.self, Delete.self, Status.self, Dump.self, Translations.self, Xliff.self,
             Report.self, PlanCommand.self,
-            MaterialCommand.self, Discard.self, History.self, BundleCommand.self,
+            MaterialCommand.self, Discard.self, History.self, BundleCommand.self, UI.self,
         ])
 
     /// Runs the command. Help (`--help` on any command, `help`, a group run without a subcommand) prints to

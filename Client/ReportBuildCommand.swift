@@ -3,6 +3,7 @@ import Foundation
 import PlanSyncCore
 import PlanSyncReplica
 import PlanSyncReports
+import PlanSyncWorkflows
 
 /// `plansync report build`: the central team's consolidated report of one plan for one period.
 struct ReportBuild: AsyncParsableCommand {
@@ -36,39 +37,13 @@ struct ReportBuild: AsyncParsableCommand {
             let languages = ReportStrings.languages.joined(separator: ", ")
             throw Failure(ExitStatus.usage, "--lang must be one of \(languages), not '\(lang)'")
         }
-        // Only what the report shows is read (its plan's outline, the period's reports), not every record.
-        let records = try await ConsolidatedReport.records(
-            for: plan, period: period, from: ReplicaRecords(replica: replica.open()))
-        let report: ConsolidatedReport
-        do {
-            report = try ConsolidatedReport.build(records: records, plan: plan, period: period, language: lang)
-        } catch {
-            throw ValidationError(error.message)
-        }
+        let report = try await ConsolidatedReport.build(
+            plan: plan, period: period, language: lang, in: replica.open())
         try writeText(report.rendered(as: format), to: output)
         let reports = report.reports
         let offices = Set(reports.map(\.office)).count
         print(
             "wrote \(output) (\(format.rawValue), \(lang)): \(plan) for \(report.period), \(reports.count) report(s) "
                 + "from \(offices) office(s), \(report.heldEdits.count) edit(s) awaiting the central team")
-    }
-}
-
-/// A replica as the records a report reads: its lookups by collection, id and reference, answered in SQL.
-struct ReplicaRecords: ReportRecordSource {
-    let replica: Replica
-
-    func records(in collections: [String]) async throws -> [RecordState] {
-        try await replica.records(in: collections)
-    }
-
-    func records(ids: some Collection<String>) async throws -> [RecordState] {
-        try await replica.records(ids: ids)
-    }
-
-    func records(in collection: String, whereAnyCandidateOf field: String, isIn values: Set<String>)
-        async throws -> [RecordState]
-    {
-        try await replica.records(in: collection, whereAnyCandidateOf: field, isIn: values)
     }
 }

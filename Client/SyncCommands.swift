@@ -50,13 +50,30 @@ struct Sync: AsyncParsableCommand {
 
     func run() async throws {
         try checkTimeoutVariable()
-        let replica = try replica.open()
+        let report = try await Self.once(
+            try replica.open(), changes: changes, showProgress: isatty(STDERR_FILENO) == 1 && !output.json)
+        if let warning = report.clockWarning { FileHandle.standardError.write(Data("plansync: \(warning)\n".utf8)) }
+        if let notice = report.awayWarning { FileHandle.standardError.write(Data("plansync: \(notice)\n".utf8)) }
+        if output.json {
+            try printJSON(report)
+        } else {
+            print(Self.summary(of: report))
+            for refusal in report.relayRefused { FileHandle.standardError.write(Data("plansync: \(refusal)\n".utf8)) }
+            if let changes = report.changes { Self.printChanges(changes) }
+        }
+    }
+
+    /// One sync of `replica`, as `plansync sync` and the "Sync now" of `plansync ui` run it; a failure is a
+    /// `Failure` of one line that says what was kept.
+    static func once(_ replica: Replica, changes: Bool = false, showProgress: Bool = false) async throws
+        -> SyncReport
+    {
         let identity = try await replica.identity()
         let transport = try HTTPTransport(
             baseURL: identity.serverURL, token: identity.token, trusting: identity.serverCA)
         var session = SyncSession(replica: replica, transport: transport)
         if changes { session.changeLimit = Self.changeLimit }
-        let progressLine = ProgressLine(traffic: transport.traffic, enabled: isatty(STDERR_FILENO) == 1 && !output.json)
+        let progressLine = ProgressLine(traffic: transport.traffic, enabled: showProgress)
         let report: SyncReport
         do {
             report = try await session.run { progress in progressLine.show(progress) }
@@ -66,36 +83,32 @@ struct Sync: AsyncParsableCommand {
             throw Failure(error.exitStatus, error.syncFailure(queued: queued))
         }
         progressLine.clear()
-        if let warning = report.clockWarning { FileHandle.standardError.write(Data("plansync: \(warning)\n".utf8)) }
-        if let notice = report.awayWarning { FileHandle.standardError.write(Data("plansync: \(notice)\n".utf8)) }
-        if output.json {
-            try printJSON(report)
-        } else {
-            // A held edit changed nothing on the server: say where it went rather than "0 changed".
-            let pushed = [
-                report.pushedChanged > 0 || report.held == 0 ? "\(report.pushedChanged) changed on the server" : nil,
-                report.held > 0 ? "\(report.held) edit(s) of approved reports held for the central team" : nil,
-            ].compactMap { $0 }.joined(separator: ", ")
-            var line =
-                "pushed \(report.pushed) record(s) (\(pushed)), "
-                + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
-            if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
-            if let recovered = report.recovered {
-                line +=
-                    "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
-            }
-            if report.waiting > 0 {
-                line += "; \(report.waiting) record(s) wait for writes of other replicas the server lost"
-            }
-            if report.dropped > 0 {
-                line +=
-                    "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
-            }
-            if report.relayed > 0 { line += "; relayed \(report.relayed) push(es) carried here in bundles" }
-            print(line)
-            for refusal in report.relayRefused { FileHandle.standardError.write(Data("plansync: \(refusal)\n".utf8)) }
-            if let changes = report.changes { Self.printChanges(changes) }
+        return report
+    }
+
+    /// What a sync did, in one line.
+    static func summary(of report: SyncReport) -> String {
+        // A held edit changed nothing on the server: say where it went rather than "0 changed".
+        let pushed = [
+            report.pushedChanged > 0 || report.held == 0 ? "\(report.pushedChanged) changed on the server" : nil,
+            report.held > 0 ? "\(report.held) edit(s) of approved reports held for the central team" : nil,
+        ].compactMap { $0 }.joined(separator: ", ")
+        var line =
+            "pushed \(report.pushed) record(s) (\(pushed)), "
+            + "pulled \(report.pulled) (\(report.applied) changed here); caught up at \(report.cursor)"
+        if report.conflicts > 0 { line += "; \(report.conflicts) conflict(s): run 'plansync conflicts'" }
+        if let recovered = report.recovered {
+            line +=
+                "; the server went back (restored from a backup): \(recovered) record(s) of this replica's pushed again"
         }
+        if report.waiting > 0 {
+            line += "; \(report.waiting) record(s) wait for writes of other replicas the server lost"
+        }
+        if report.dropped > 0 {
+            line += "; \(report.dropped) record(s) left this replica's scope (unsynced edits kept: 'plansync status')"
+        }
+        if report.relayed > 0 { line += "; relayed \(report.relayed) push(es) carried here in bundles" }
+        return line
     }
 
     /// How many changed records `--changes` lists; the rest are counted.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import PlanSyncCore
+import PlanSyncPages
 import PlanSyncServer
 
 @main
@@ -145,6 +146,10 @@ struct Serve: AsyncParsableCommand {
         limitOptions.apply(to: &limits, &network)
         var server = SyncServer(store: store, limits: limits, logger: logger, metrics: metrics)
         server.network = network
+        // One desk per server: the pages' writes are made by it, for the person signed in.
+        let desk = ServerDesk(store: store, logger: logger)
+        server.pages = try PageRoutes(
+            host: ServerPageHost(store: store, desk: desk), secureCookies: network.scheme == "https")
         let host = settings.string("host")
         // The database as its URL prints (no password).
         let place: String

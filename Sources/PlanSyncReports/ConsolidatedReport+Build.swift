@@ -41,12 +41,12 @@ extension ConsolidatedReport {
         }
 
         let sections = live.filter { $0.collection == "section" && $0.nonBlank("plan") == plan }
-            .sorted(by: RecordState.inPlanOrder)
+            .sorted(by: PlanOutline.inOrder)
             .map { section in
-                let blocks = (activities[section.id] ?? []).sorted(by: RecordState.inPlanOrder).map { activity in
+                let blocks = (activities[section.id] ?? []).sorted(by: PlanOutline.inOrder).map { activity in
                     ActivityBlock(
                         activity: item(activity, kind: .keyActivity),
-                        related: (related[activity.id] ?? []).sorted(by: RecordState.inPlanOrder)
+                        related: (related[activity.id] ?? []).sorted(by: PlanOutline.inOrder)
                             .map { item($0, kind: .related) }
                             .filter { !$0.reports.isEmpty })
                 }
@@ -166,13 +166,6 @@ extension RecordState {
         let segments = id.split(separator: "/", omittingEmptySubsequences: false)
         guard let marker = segments.lastIndex(of: "report") else { return "" }
         return segments[..<marker].joined(separator: "/")
-    }
-
-    /// Sections and activities in the plan's order: by `position`, then code, then id.
-    static func inPlanOrder(_ lhs: RecordState, _ rhs: RecordState) -> Bool {
-        let left = (Int(lhs.nonBlank("position") ?? "") ?? .max, lhs.nonBlank("code") ?? "", lhs.id)
-        let right = (Int(rhs.nonBlank("position") ?? "") ?? .max, rhs.nonBlank("code") ?? "", rhs.id)
-        return left < right
     }
 }
 

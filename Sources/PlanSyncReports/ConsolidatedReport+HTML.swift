@@ -5,6 +5,15 @@ extension ConsolidatedReport {
     public var html: String {
         HTMLReport(report: self, strings: ReportStrings(language: language)).document
     }
+
+    /// The report's content without its page around it, to be shown inside another page in the report's
+    /// language and direction (the web pages show it inline); it needs `stylesheet`.
+    public var htmlContent: String {
+        HTMLReport(report: self, strings: ReportStrings(language: language)).content
+    }
+
+    /// The CSS the report's HTML is styled by (logical properties: one stylesheet for both directions).
+    public static var stylesheet: String { ReportStylesheet.css }
 }
 
 /// Writes the HTML form of a consolidated report.
@@ -26,15 +35,21 @@ struct HTMLReport {
             </head>
             <body>
             <main>
-            \(header)
-            \(summary)
-            \(report.sections.map(section).joined(separator: "\n"))
-            \(heldEdits)
+            \(content)
             </main>
             </body>
             </html>
 
             """
+    }
+
+    var content: String {
+        """
+        \(header)
+        \(summary)
+        \(report.sections.map(section).joined(separator: "\n"))
+        \(heldEdits)
+        """
     }
 
     // MARK: - Parts

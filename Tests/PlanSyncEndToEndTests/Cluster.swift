@@ -51,10 +51,23 @@ final class Cluster: Sendable {
         initArguments: [String] = []
     ) throws -> String {
         let token = try server.token(name: name, role: role, office: office, language: language)
+        return try replica(name, token: token, client: client, initArguments: initArguments)
+    }
+
+    /// A replica initialised with `token`; returns its path.
+    func replica(_ name: String, token: String, client: String? = nil, initArguments: [String] = []) throws -> String {
         let path = directory.file("\(name).sqlite")
         try expectSuccess(
             Self.run(client, ["init", "--replica", path, "--server", server.url, "--token", token] + initArguments))
         return path
+    }
+
+    /// A synced replica with a new token, and the token (what its holder signs in to the pages with).
+    func signedReplica(_ name: String, role: String, office: String? = nil) throws -> (path: String, token: String) {
+        let token = try server.token(name: name, role: role, office: office)
+        let path = try replica(name, token: token)
+        try sync(path)
+        return (path, token)
     }
 
     /// `plansync ARGS --replica PATH`; `client` is the path of another `plansync` binary (an older one), nil for

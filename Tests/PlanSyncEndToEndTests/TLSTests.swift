@@ -37,6 +37,28 @@ struct TestCertificates {
 
 @Suite("TLS")
 struct TLSTests {
+    /// Under TLS the pages' session cookie is `Secure`: a browser never sends it over plain HTTP.
+    @Test func thePagesSessionCookieIsSecureUnderTLS() throws {
+        let keys = try TemporaryDirectory()
+        defer { keys.remove() }
+        let certificates = try TestCertificates(in: keys)
+        let cluster = try Cluster(serverArguments: [
+            "--tls-cert", certificates.certificate, "--tls-key", certificates.key,
+        ])
+        let token = try cluster.server.token(name: "coordinator", role: "admin")
+        let signIn = try runTool(
+            "curl",
+            [
+                "-s", "-i", "--cacert", certificates.authority, "--data-urlencode", "token=\(token)",
+                cluster.server.url + "/signin",
+            ])
+        let cookie = signIn.stdout.split(separator: "\r\n").first {
+            $0.lowercased().hasPrefix("set-cookie: plansync_session=")
+        }
+        #expect(cookie?.contains("; Secure") == true, "\(signIn)")
+        #expect(cookie?.contains("HttpOnly") == true && cookie?.contains("SameSite=Strict") == true)
+    }
+
     /// The walkthrough's essence over https with the deployment's own authority: two replicas, an offline
     /// conflict, its resolution; then a replica that does not trust the authority is refused in one line.
     @Test func walkthroughOverTLSWithOwnAuthority() throws {

@@ -88,6 +88,61 @@ public struct TemporaryDirectory: Sendable {
     }
 }
 
+/// Reads what `process` prints until it names the loopback URL it listens on; its port and scheme.
+func awaitListening(_ process: Process, _ out: Pipe, what: String) throws -> (port: Int, scheme: String) {
+    var seen = ""
+    let deadline = Date().addingTimeInterval(60)
+    while Date() < deadline {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { break }
+        seen += String(decoding: chunk, as: UTF8.self)
+        if let range = seen.range(of: #"https?://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            let port = Int(seen[range].split(separator: ":").last!)!
+            return (port, seen[range].hasPrefix("https") ? "https" : "http")
+        }
+    }
+    process.terminate()
+    throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(what) did not start: \(seen)"])
+}
+
+/// A real `plansync ui` process over a replica, on a loopback port.
+public final class PagesProcess: Sendable {
+    public let url: String
+    private let process: Process
+
+    private init(process: Process, url: String) {
+        self.process = process
+        self.url = url
+    }
+
+    /// Starts `plansync ui --replica PATH --port 0` and waits until it prints where it listens.
+    public static func start(replica: String) throws -> PagesProcess {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.path("plansync"))
+        process.arguments = ["ui", "--replica", replica, "--port", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let (port, _) = try awaitListening(process, out, what: "plansync ui")
+        return PagesProcess(process: process, url: "http://127.0.0.1:\(port)")
+    }
+
+    public func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+    }
+
+    deinit {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
 /// A real `plansync-server serve` process on a loopback port.
 public final class ServerProcess: Sendable {
     /// The data folder, or the database URL.
@@ -139,21 +194,8 @@ public final class ServerProcess: Sendable {
         process.standardError = FileHandle(forWritingAtPath: stderr ?? "/dev/null")
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        var seen = ""
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: #"https?://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                let port = Int(seen[range].split(separator: ":").last!)!
-                let scheme = seen[range].hasPrefix("https") ? "https" : "http"
-                return ServerProcess(
-                    process: process, storage: storage, port: port, scheme: scheme, executable: executable)
-            }
-        }
-        process.terminate()
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(seen)"])
+        let (port, scheme) = try awaitListening(process, out, what: "server")
+        return ServerProcess(process: process, storage: storage, port: port, scheme: scheme, executable: executable)
     }
 
     /// Sends a signal and waits for the process to end.

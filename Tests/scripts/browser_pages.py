@@ -213,11 +213,11 @@ def report(args):
     try:
         sign_in(driver, args.url, args.token)
         driver.get(f"{args.url}/reports?period={args.period}")
-        row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
+        row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}").text.strip()
         driver.get(f"{args.url}/reports/{args.plan}/{args.period}?lang=en")
         page = driver.find_element(By.TAG_NAME, "body").text
         expect(args.narrative in page, f"the consolidated report does not show the narrative '{args.narrative}'")
-        print(json.dumps({"row": row.text.strip()[:200]}))
+        print(json.dumps({"row": row[:200]}))
     finally:
         driver.quit()
 

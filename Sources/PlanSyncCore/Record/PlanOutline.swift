@@ -41,4 +41,16 @@ public enum PlanOutline {
         }
         return found
     }
+
+    /// Sections and activities in the plan's order: by `position`, then code, then id.
+    public static func inOrder(_ lhs: RecordState, _ rhs: RecordState) -> Bool {
+        func key(_ record: RecordState) -> (Int, String, String) {
+            func text(_ field: String) -> String? {
+                guard let text = record.value(of: field)?.text, !text.allSatisfy(\.isWhitespace) else { return nil }
+                return text
+            }
+            return (Int(text("position") ?? "") ?? .max, text("code") ?? "", record.id)
+        }
+        return key(lhs) < key(rhs)
+    }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PlanSyncCore
+import PlanSyncPages
 
 /// The sync server's HTTP interface (`docs/PROTOCOL.md`): health, session, push and pull.
 public struct SyncServer: Sendable {
@@ -31,6 +32,8 @@ public struct SyncServer: Sendable {
     public let metrics: ServerMetrics
     /// TLS, connection bounds and proxy trust.
     public var network = NetworkSettings()
+    /// The web pages (`docs/PAGES.md`), served from `/` beside the HTTP interface.
+    public var pages: PageRoutes?
     let rateLimiter: RateLimiter
 
     public init(
@@ -69,7 +72,7 @@ public struct SyncServer: Sendable {
         router.add(middleware: RequestLogMiddleware(logger: logger, trustProxy: network.trustProxy))
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.get("/") { _, _ in Self.homePage() }
+        pages?.add(to: router)
         router.get("/health") { _, _ in
             Self.json(#"{"status":"ok"}"#)
         }
@@ -331,27 +334,6 @@ public struct SyncServer: Sendable {
     /// The server's wall clock in milliseconds since 1970.
     static func now() -> UInt64 {
         UInt64(Date().timeIntervalSince1970 * 1000)
-    }
-
-    /// What a person who opens the server's address in a browser sees: what answers there, and where to read on.
-    static func homePage() -> Response {
-        let page = """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>PlanSync sync server</title></head>
-            <body>
-            <h1>PlanSync sync server</h1>
-            <p>This is a PlanSync sync server,
-            protocol versions \(ProtocolVersion.supported.lowerBound) to \(ProtocolVersion.supported.upperBound).
-            Replicas reach it with
-            <code>plansync init --server URL</code> and <code>plansync sync</code>; there is nothing to browse here.</p>
-            <p><a href="/health">/health</a> says whether it is up. The protocol is described in
-            <code>docs/PROTOCOL.md</code> in PlanSync's source.</p>
-            </body></html>
-
-            """
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,0 +1,166 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlanSyncCore
+
+extension PageRoutes {
+    static let sessionCookie = "plansync_session"
+    static let languageCookie = "plansync_lang"
+
+    // MARK: - Signing in and out
+
+    func signInPage(_ request: Request) async throws -> Response {
+        if try await visit(request) != nil { return PageResponse.redirect("/plans") }
+        return signInForm(request, error: nil)
+    }
+
+    func signIn(_ request: Request) async throws -> Response {
+        let form = try await PageForm.read(request)
+        let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        guard !token.isEmpty, try await host.principal(token: token) != nil else {
+            let strings = PageStrings(language: request.pageLanguage)
+            return signInForm(request, error: strings[.badToken], status: .unauthorized)
+        }
+        if let old = request.cookies[Self.sessionCookie]?.value { sessions.end(old) }
+        let id = sessions.start(token: token)
+        return PageResponse.redirect("/plans", cookies: [sessionCookie(id)])
+    }
+
+    func signOut(_ request: Request) -> Response {
+        if let id = request.cookies[Self.sessionCookie]?.value { sessions.end(id) }
+        return PageResponse.redirect("/", cookies: [sessionCookie("", maxAge: 0)])
+    }
+
+    private func signInForm(_ request: Request, error: String?, status: HTTPResponse.Status = .ok) -> Response {
+        let strings = PageStrings(language: request.pageLanguage)
+        var model: [String: Any] = ["t": strings.words]
+        if let error { model["error"] = error }
+        let body = renderer.render("signin", model)
+        let layout = Layout(strings: strings, title: strings[.signIn], path: "/", body: body)
+        return PageResponse.html(renderer.page(layout), status: status)
+    }
+
+    /// Sets the language cookie and goes back to the page the link was on.
+    func language(_ request: Request, code: String) -> Response {
+        let back = Self.localPath(request.uri.queryParameters.get("back")) ?? "/"
+        guard PageStrings.languages.contains(code) else { return PageResponse.redirect(back) }
+        let cookie = "\(Self.languageCookie)=\(code); Path=/; Max-Age=31536000; HttpOnly; SameSite=Strict"
+        return PageResponse.redirect(back, cookies: [cookie + (secureCookies ? "; Secure" : "")])
+    }
+
+    private func sessionCookie(_ value: String, maxAge: Int? = nil) -> String {
+        var cookie = "\(Self.sessionCookie)=\(value); Path=/; HttpOnly; SameSite=Strict"
+        if let maxAge { cookie += "; Max-Age=\(maxAge)" }
+        if secureCookies { cookie += "; Secure" }
+        return cookie
+    }
+
+    /// A path on this site to go back to, or nil: never another site's (`//host`), nor a header's end.
+    static func localPath(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"),
+            !text.contains(where: { $0.isNewline || $0 == "\0" })
+        else { return nil }
+        return text
+    }
+
+    // MARK: - Sessions
+
+    /// The signed-in person of this request, or nil: no session, an expired one, or a token the host no longer
+    /// knows (which ends the session).
+    func visit(_ request: Request) async throws -> PageVisit? {
+        guard let id = request.cookies[Self.sessionCookie]?.value, let session = sessions.session(id) else {
+            return nil
+        }
+        guard let principal = try await host.principal(token: session.token) else {
+            sessions.end(id)
+            return nil
+        }
+        return PageVisit(
+            request: request, session: id, csrf: session.csrf, principal: principal,
+            workspace: try await host.workspace(for: principal), strings: PageStrings(language: request.pageLanguage))
+    }
+
+    /// A page for a signed-in person (else a redirect to the sign-in form), inside the layout.
+    func page(_ request: Request, _ build: (PageVisit) async throws -> PageContent) async throws -> Response {
+        guard let visit = try await visit(request) else { return PageResponse.redirect("/") }
+        var content: PageContent
+        do {
+            content = try await build(visit)
+        } catch let refusal as PageRefusal {
+            content = refusalContent(visit.strings, refusal.description, status: refusal.status)
+        } catch {
+            content = refusalContent(visit.strings, Self.line(error), status: .badRequest)
+        }
+        return PageResponse.html(layout(visit, content), status: content.status)
+    }
+
+    /// A file for a signed-in person: a download, or the page saying why there is none.
+    func download(_ request: Request, _ build: (PageVisit) async throws -> Response) async throws -> Response {
+        guard let visit = try await visit(request) else { return PageResponse.redirect("/") }
+        do {
+            return try await build(visit)
+        } catch let refusal as PageRefusal {
+            let content = refusalContent(visit.strings, refusal.description, status: refusal.status)
+            return PageResponse.html(layout(visit, content), status: content.status)
+        } catch {
+            let content = refusalContent(visit.strings, Self.line(error), status: .badRequest)
+            return PageResponse.html(layout(visit, content), status: content.status)
+        }
+    }
+
+    func layout(_ visit: PageVisit, _ content: PageContent) -> String {
+        renderer.page(
+            Layout(
+                strings: visit.strings, title: content.title, path: visit.request.pagePath, body: content.body,
+                person: visit.principal.name, csrf: visit.csrf, canSync: host.sync != nil && visit.canWrite,
+                notice: sessions.takeNotice(of: visit.session)))
+    }
+
+    private func refusalContent(_ strings: PageStrings, _ line: String, status: HTTPResponse.Status) -> PageContent {
+        PageContent(
+            title: strings[.refused],
+            body: renderer.render("refused", ["text": strings[.refused], "detail": line]), status: status)
+    }
+
+    // MARK: - Writes
+
+    /// A form that writes: refused with 403 and nothing done unless the session is live, the form carries the
+    /// session's CSRF token, and the person's role writes at all; then done, and answered by a redirect to a
+    /// page that says in one line what was done or why nothing was.
+    func write(_ request: Request, _ action: (PageVisit, PageForm) async throws -> WriteOutcome) async throws
+        -> Response
+    {
+        let form = try await PageForm.read(request)
+        let strings = PageStrings(language: request.pageLanguage)
+        guard let visit = try await visit(request) else {
+            return forbidden(strings, "not signed in: sign in at / first")
+        }
+        guard let csrf = form["csrf"], PageSessions.secretsMatch(csrf, visit.csrf) else {
+            return forbidden(strings, "the form's csrf token is missing or wrong: reload the page and try again")
+        }
+        guard visit.canWrite else { return forbidden(strings, "a viewer token writes nothing") }
+        do {
+            let outcome = try await action(visit, form)
+            sessions.post(outcome.notice, to: visit.session)
+            return PageResponse.redirect(outcome.back)
+        } catch let refusal as WriteRefusal {
+            sessions.post(refusal.notice, to: visit.session)
+            return PageResponse.redirect(refusal.back)
+        } catch {
+            let back = Self.localPath(form["back"]) ?? "/plans"
+            sessions.post(.error(visit.strings[.refused], Self.line(error)), to: visit.session)
+            return PageResponse.redirect(back)
+        }
+    }
+
+    private func forbidden(_ strings: PageStrings, _ line: String) -> Response {
+        let body = renderer.render("refused", ["text": strings[.forbidden], "detail": line])
+        let layout = Layout(strings: strings, title: strings[.refused], path: "/", body: body)
+        return PageResponse.html(renderer.page(layout), status: .forbidden)
+    }
+
+    /// An error as one line.
+    static func line(_ error: any Error) -> String {
+        "\(error)".split(whereSeparator: \.isNewline).joined(separator: "; ")
+    }
+}
