@@ -32,16 +32,23 @@ struct OpenAPITests {
         let admin = try cluster.server.token(name: "fuzz", role: "admin")
         let settings = cluster.directory.file("schemathesis.toml")
         try Data("[generation]\nallow-extra-parameters = false\n".utf8).write(to: URL(fileURLWithPath: settings))
-        let result = try runTool(
-            "schemathesis",
-            [
-                "--config-file", settings,
-                "run", cluster.server.url + "/openapi.json", "--url", cluster.server.url,
-                "--header", "Authorization: Bearer \(admin)", "--checks", "all",
-                "--exclude-checks", "positive_data_acceptance", "--max-examples", "25", "--workers", "2",
-                "--phases", "examples,coverage,fuzzing", "--max-time", "90", "--request-timeout", "30",
-                "--suppress-health-check", "all", "--seed", "1",
-            ])
+        let arguments = [
+            "--config-file", settings,
+            "run", cluster.server.url + "/openapi.json", "--url", cluster.server.url,
+            "--header", "Authorization: Bearer \(admin)", "--checks", "all",
+            "--exclude-checks", "positive_data_acceptance", "--max-examples", "25", "--workers", "2",
+            "--phases", "examples,coverage,fuzzing", "--max-time", "90", "--request-timeout", "30",
+            "--suppress-health-check", "all", "--seed", "1",
+        ]
+        var result = try runTool("schemathesis", arguments)
+        // CPython 3.11.7's "AST constructor recursion depth mismatch" (python/cpython#106905) sometimes stops the
+        // fuzzer's own data generation, before any request: a fault of the interpreter, not of the server, so
+        // the run is made once more. A failure of the server's answers is never retried.
+        if result.status != 0, "\(result.stdout)\(result.stderr)".contains("AST constructor recursion depth mismatch"),
+            !result.stdout.contains("❌")
+        {
+            result = try runTool("schemathesis", arguments)
+        }
         #expect(result.status == 0, "\(result.stdout.suffix(6000))\n\(result.stderr.suffix(2000))")
     }
 }

@@ -106,7 +106,9 @@ struct PostgresInstanceTests {
         while try instances.database.value(writing) == "0", sync.isRunning, Date() < deadline {}
         kill(killed.processIdentifier, SIGKILL)
         sync.waitUntilExit()
-        #expect(sync.terminationStatus == 69, "the sync was cut by the kill (nothing lost: run it again)")
+        // Cut by the kill (69: nothing lost, run it again); or, when the transaction committed before the signal
+        // landed, done (0). Either way nothing acknowledged may be missing below.
+        #expect([0, 69].contains(sync.terminationStatus), "the sync ended with \(sync.terminationStatus)")
         killed.stop(signal: SIGKILL)
 
         // The replica finishes through another instance: the same server, so the same replica file.
