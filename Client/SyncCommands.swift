@@ -69,8 +69,9 @@ struct Sync: AsyncParsableCommand {
         -> SyncReport
     {
         let identity = try await replica.identity()
-        let transport = try HTTPTransport(
+        var transport = try HTTPTransport(
             baseURL: identity.serverURL, token: identity.token, trusting: identity.serverCA)
+        transport.server = identity.serverID
         var session = SyncSession(replica: replica, transport: transport)
         if changes { session.changeLimit = Self.changeLimit }
         let progressLine = ProgressLine(traffic: transport.traffic, enabled: showProgress)

@@ -22,6 +22,9 @@ public struct HTTPTransport: SyncTransport {
     let meter: LinkMeter
     /// How a `429 Too Many Requests` is waited out.
     public var retryAfter: RetryAfterPolicy
+    /// The server the replica was made for, named on every request (`ServerIdentity`); nil before one is known
+    /// (`plansync init`).
+    public var server: ReplicaID?
 
     public init(baseURL: String, token: String, client: HTTPClient = Self.client, timeout: TimeAmount? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -140,6 +143,7 @@ public struct HTTPTransport: SyncTransport {
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         request.headers.add(name: ProtocolVersion.header, value: "\(ProtocolVersion.current)")
+        if let server { request.headers.add(name: ServerIdentity.header, value: server.rawValue) }
         var response: HTTPClientResponse
         var body: ByteBuffer
         var waits = 0

@@ -278,6 +278,13 @@ public struct ErrorBody: Codable, Sendable, Equatable {
     }
 }
 
+/// The server a replica was made for, named on each of its requests (`PlanSync-Server: ID`): a server with
+/// another id refuses the request (`409 another_server`) before reading it, so a replica whose server's address
+/// now answers for another server never pushes into it.
+public enum ServerIdentity {
+    public static let header = "PlanSync-Server"
+}
+
 /// `POST /v1/key`: a replica registers its public signing key with its id (first use binds it).
 public struct KeyRegistration: Codable, Sendable, Equatable {
     public var replica: ReplicaID

@@ -266,6 +266,19 @@ public struct SyncServer: Sendable {
         return version
     }
 
+    /// Refuses a request of a replica made for another server (`ServerIdentity`): this address answers for a
+    /// server it was not made for, and nothing of it may be pushed or pulled here.
+    func checkServer(_ request: Request) async throws {
+        let name = ServerIdentity.header.lowercased()
+        guard let named = request.headers.first(where: { $0.name.canonicalName == name })?.value else { return }
+        let id = try await store.serverID()
+        guard named != id.rawValue else { return }
+        throw APIError(
+            .conflict, "another_server",
+            "this address answers for PlanSync server \(id), not \(named), the server this replica was made for; "
+                + "check the server's address, or make a new replica for this server with 'plansync init'")
+    }
+
     /// Refuses a request whose replica saw a part of this server's history that is no longer here.
     func checkHistory(_ request: Request) async throws {
         let name = HistoryPosition.header.lowercased()
@@ -289,6 +302,8 @@ public struct SyncServer: Sendable {
             throw APIError.unauthorized
         }
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        // Before the token: a replica at another server's address learns that, not that its token is unknown.
+        try await checkServer(request)
         guard let principal = try await store.principal(tokenHash: TokenHash.hash(token)) else {
             throw APIError.unauthorized
         }
