@@ -209,22 +209,13 @@ public struct ReplicaBundle: Sendable {
         return (bundle, try value("seal"))
     }
 
-    /// A context as stored in a bundle: `{"REPLICA":COUNTER,…}`, keys sorted.
+    /// A context as stored in a bundle: the core's canonical text of a version vector (the seal signs it).
     static func text(_ context: VersionVector) -> String {
-        "{" + context.counters.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\"\($0.key.rawValue)\":\($0.value)" }
-            .joined(separator: ",") + "}"
+        RecordJSON.string(context)
     }
 
     static func context(_ text: String) -> VersionVector? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            return nil
-        }
-        var counters: [ReplicaID: UInt64] = [:]
-        for (replica, counter) in object {
-            guard let id = ReplicaID(validating: replica), let number = counter as? NSNumber else { return nil }
-            counters[id] = number.uint64Value
-        }
-        return VersionVector(counters)
+        try? RecordJSON.versionVector(text)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -88,9 +88,28 @@ public enum RecordJSON {
 
     /// The JSON of a record's context.
     public static func context(of state: RecordState) -> String {
+        string(state.context)
+    }
+
+    /// A version vector alone, `{"REPLICA":COUNTER,…}` with the replicas sorted: the same text for the same
+    /// vector, whatever process writes it.
+    public static func string(_ vector: VersionVector) -> String {
         var writer = JSONWriter()
-        writer.versionVector(state.context)
+        writer.versionVector(vector)
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Reads a version vector written by `string(_:)`.
+    public static func versionVector(_ json: String) throws(RecordJSONError) -> VersionVector {
+        var json = json
+        return try json.withUTF8 { bytes in
+            Result { () throws(RecordJSONError) in
+                var reader = JSONReader(bytes)
+                let vector = try reader.versionVector()
+                try reader.end()
+                return vector
+            }
+        }.get()
     }
 
     /// A delta's JSON put together from stored pieces — the context's JSON and each carried store's
