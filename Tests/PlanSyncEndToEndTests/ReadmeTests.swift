@@ -50,6 +50,67 @@ struct ReadmeTests {
     }
 }
 
+/// The synopsis under "## The commands" (shown, not run): every command it names exists, and every option it
+/// gives that command is in the command's own help, so the list cannot drift from the binaries.
+extension ReadmeTests {
+    @Test func theCommandsSectionNamesOnlyCommandsAndOptionsThatExist() throws {
+        let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let entries = CommandSynopsis(markdown: readme).entries
+        #expect(entries.count >= 30, "the synopsis under '## The commands' was not found: \(entries.count) entries")
+        for entry in entries {
+            let result = try run(entry.binary, entry.path + ["--help"])
+            let name = ([entry.binary] + entry.path).joined(separator: " ")
+            #expect(result.status == 0, "\(name) --help: \(result)")
+            for option in entry.options where !result.stdout.contains(option) {
+                Issue.record("the README gives \(name) the option \(option), which its --help does not list")
+            }
+        }
+    }
+}
+
+/// The command lines of the README's synopsis: each `plansync…` at a line's start or after two spaces begins
+/// one, and indented lines continue it; `a|b` names two commands; text in parentheses is commentary.
+struct CommandSynopsis {
+    struct Entry {
+        let binary: String
+        let path: [String]
+        let options: [String]
+    }
+
+    let entries: [Entry]
+
+    init(markdown: String) {
+        guard let section = markdown.components(separatedBy: "## The commands\n").dropFirst().first,
+            let block = section.components(separatedBy: "```").dropFirst().first
+        else {
+            entries = []
+            return
+        }
+        var texts: [String] = []
+        for line in block.split(separator: "\n") {
+            let bare = line.replacing(/\([^)]*\)/, with: "")
+            if line.first?.isWhitespace == true, !texts.isEmpty {
+                texts[texts.count - 1] += " " + bare
+            } else {
+                texts += bare.split(separator: /\s{2,}(?=plansync)/).map(String.init)
+            }
+        }
+        entries = texts.flatMap { text -> [Entry] in
+            let words = text.split(separator: " ").map(String.init)
+            guard let binary = words.first, binary.hasPrefix("plansync") else { return [] }
+            let path = words.dropFirst().prefix { $0.wholeMatch(of: /[a-z][a-z0-9-]*(\|[a-z][a-z0-9-]*)*/) != nil }
+            let options = text.matches(of: /--[a-z][a-z0-9-]*/).map { String($0.output) }
+            // `a|b` names one command each; alternatives only ever stand last in a path.
+            guard let last = path.last, last.contains("|") else {
+                return [Entry(binary: binary, path: Array(path), options: options)]
+            }
+            return last.split(separator: "|").map {
+                Entry(binary: binary, path: path.dropLast() + [String($0)], options: options)
+            }
+        }
+    }
+}
+
 /// The README's runnable shell blocks, joined into one bash script with a marker before each block.
 struct ReadmeScript {
     /// A block whose first line starts with this is shown to readers but not run (say why after the colon).
