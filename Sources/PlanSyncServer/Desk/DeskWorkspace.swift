@@ -2,7 +2,8 @@ import PlanSyncCore
 import PlanSyncWorkflows
 
 /// One person's workspace at the server's desk: the records in their scope, as a pull for their token would
-/// bring them, read from the desk's mirror caught up first; and writes the desk makes for them.
+/// bring them, read from the desk's mirror as `ServerDesk.workspace(for:)` (and each write since) caught it up;
+/// and writes the desk makes for them.
 struct DeskWorkspace: Workspace {
     let desk: ServerDesk
     let person: Principal
@@ -13,17 +14,17 @@ struct DeskWorkspace: Workspace {
 
     func record(_ id: String) async throws -> RecordState? {
         let (person, schema) = (person, schema)
-        return try await desk.read { $0.record(id, visibleTo: person, schema: schema) }
+        return desk.look { $0.record(id, visibleTo: person, schema: schema) }
     }
 
     func records() async throws -> [RecordState] {
         let (person, schema) = (person, schema)
-        return try await desk.read { $0.visible(to: person, schema: schema) }
+        return desk.look { $0.visible(to: person, schema: schema) }
     }
 
     func records(prefix: String) async throws -> [RecordState] {
         let (person, schema) = (person, schema)
-        return try await desk.read { mirror in
+        return desk.look { mirror in
             mirror.visible(to: person, schema: schema) { entry in
                 entry.state.id == prefix || entry.state.id.hasPrefix(prefix + "/")
             }
@@ -32,7 +33,7 @@ struct DeskWorkspace: Workspace {
 
     func recordsAwaitingDecisions() async throws -> [RecordState] {
         let (person, schema) = (person, schema)
-        return try await desk.read { $0.visible(to: person, schema: schema) { $0.decisions > 0 } }
+        return desk.look { $0.visible(to: person, schema: schema) { $0.decisions > 0 } }
     }
 
     func save(creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)]) async throws {

@@ -52,7 +52,19 @@ extension ServerDesk {
                         record: incoming.id, kind: .forbidden, reason: "the record is outside \(person.name)'s scope")
                 }
             }
-        } catch let error where error is DeskRace || (error as? PushRefusal)?.kind == .alteredEntry {
+        } catch let refusal as PushRefusal where refusal.kind == .alteredEntry {
+            // Another instance's desk stored the same dot with other content — a race, made again — unless the
+            // record holds no desk write the mirror lacked: then the refusal is real.
+            try await catchUp()
+            let stored = look { $0.record(refusal.record, visibleTo: ServerDesk.reader, schema: schema) }
+            guard (stored?.context[desk] ?? 0) != bases[refusal.record, default: 0] else {
+                throw WorkflowError("refused: \(refusal.record): \(refusal.reason); nothing was changed")
+            }
+            logger.notice(
+                "desk write raced another instance's; writing it again",
+                metadata: ["token": "\(person.name)", "replica": "\(desk)", "reason": "\(refusal)"])
+            return nil
+        } catch let error as DeskRace {
             logger.notice(
                 "desk write raced another instance's; writing it again",
                 metadata: ["token": "\(person.name)", "replica": "\(desk)", "reason": "\(error)"])

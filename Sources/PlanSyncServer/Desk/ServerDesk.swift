@@ -46,7 +46,9 @@ public final class ServerDesk: Sendable {
         self.wallClock = wallClock
     }
 
-    /// The workspace where `principal` (the signed-in person) reads and writes through the server.
+    /// The workspace where `principal` (the signed-in person) reads and writes through the server, for one
+    /// visit (a page's request): the mirror is caught up once here, its reads then read the mirror as it is, and
+    /// each write catches it up again.
     public func workspace(for principal: Principal) async throws -> any Workspace {
         try await catchUp()
         return DeskWorkspace(desk: self, person: principal)
@@ -77,7 +79,12 @@ public final class ServerDesk: Sendable {
     /// What `read` makes of the mirror, read after catching up.
     func read<Result: Sendable>(_ read: (DeskMirror) -> Result) async throws -> Result {
         try await catchUp()
-        return mirror.withLock { read($0) }
+        return look(read)
+    }
+
+    /// What `look` makes of the mirror as it is now, without asking the store.
+    func look<Result: Sendable>(_ look: (DeskMirror) -> Result) -> Result {
+        mirror.withLock { look($0) }
     }
 
     /// The desk's clock as last kept in the store, once read.
