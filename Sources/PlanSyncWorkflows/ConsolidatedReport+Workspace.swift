@@ -5,17 +5,12 @@ import PlanSyncReports
 extension ConsolidatedReport {
     /// The consolidated report of one plan for one period, as `plansync report build` and the pages build it.
     ///
-    /// A workspace that answers report lookups itself (a replica, in SQL) is read for only what the report
-    /// shows; any other is read whole, which builds the same report.
+    /// It reads what the workspace gives for the report (`Workspace.reportRecords`): a replica only what the
+    /// report shows, looked up in SQL.
     public static func build(
         plan: String, period: String, language: String = "en", in workspace: some Workspace
     ) async throws -> ConsolidatedReport {
-        let records: [RecordState]
-        if let source = workspace as? any ReportRecordSource {
-            records = try await ConsolidatedReport.records(for: plan, period: period, from: source)
-        } else {
-            records = try await workspace.records()
-        }
+        let records = try await workspace.reportRecords(plan: plan, period: period)
         do {
             return try build(records: records, plan: plan, period: period, language: language)
         } catch {
@@ -25,4 +20,8 @@ extension ConsolidatedReport {
 }
 
 /// A replica answers a report's lookups by collection, id and reference in SQL, decoding only those records.
-extension Replica: ReportRecordSource {}
+extension Replica: ReportRecordSource {
+    public func reportRecords(plan: String, period: String) async throws -> [RecordState] {
+        try await ConsolidatedReport.records(for: plan, period: period, from: self)
+    }
+}

@@ -22,12 +22,21 @@ public protocol Workspace: Sendable {
     /// The records waiting on a person's decision (a conflict, or a held edit), sorted by id.
     func recordsAwaitingDecisions() async throws -> [RecordState]
 
+    /// The records a consolidated report of `plan` for `period` reads (`ConsolidatedReport.records(for:period:from:)`),
+    /// or more: a workspace that looks records up by collection and reference answers with only those.
+    func reportRecords(plan: String, period: String) async throws -> [RecordState]
+
     /// Creates records and edits others as the person, all or nothing: every write is checked by the core's
     /// access rule for the person's role before anything is kept.
     func save(creating newRecords: [NewRecord], editing edits: [(id: String, edit: Edit)]) async throws
 }
 
 extension Workspace {
+    /// Every record: the report built on them is the same.
+    public func reportRecords(plan: String, period: String) async throws -> [RecordState] {
+        try await records()
+    }
+
     /// Edits records as the person, all or nothing.
     public func save(_ edits: [(id: String, edit: Edit)]) async throws {
         try await save(creating: [], editing: edits)
