@@ -118,11 +118,8 @@ extension Replica {
                                 + "nothing was imported", kind: .refused)
                     }
                     if let time = incoming.latestTime { clock.observe(time, limit: limit) }
-                    let local = try Self.fetchState(incoming.id, in: db)
-                    let joined = local?.joined(with: incoming) ?? incoming
-                    guard joined != local else { continue }
-                    try Self.store(joined, in: db, schema: schema)
-                    changed.insert(incoming.id)
+                    // Not the server's copy: the outbox's base stays as the server last sent it.
+                    if try Self.join(incoming, in: db, schema: schema) != nil { changed.insert(incoming.id) }
                 }
                 try db.execute(
                     sql: """

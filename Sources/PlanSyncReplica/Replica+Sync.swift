@@ -198,23 +198,14 @@ extension Replica {
             var changed = 0
             for (index, incoming) in page.records.enumerated() {
                 if let time = incoming.latestTime { clock?.observe(time, limit: limit) }
-                let local = try Self.fetchState(incoming.id, in: db)
                 // A delta carries the stores changed since this replica's cursor; it holds the others already.
                 let delta = page.stores[incoming.id].map { RecordDelta(incoming, stores: $0) }
-                if let local {
-                    try Self.joinBase(of: incoming, delta: delta, in: db)
-                    let joined = delta.map { local.joined(with: $0) } ?? local.joined(with: incoming)
-                    guard joined != local else { continue }
-                    try Self.store(joined, in: db, schema: self.schema)
-                    noted.note(joined, was: local)
-                } else {
-                    // A record new here is stored as it came: nothing to join, nothing to encode again.
-                    let json =
-                        delta == nil
-                        ? page.receivedJSON?[index] ?? RecordJSON.string(incoming) : RecordJSON.string(incoming)
-                    try Self.store(incoming, json: json, in: db, schema: self.schema)
-                    noted.note(incoming, was: nil)
-                }
+                // The server has this record as sent: what a queued record's writes are measured against.
+                try Self.joinBase(of: incoming, delta: delta, in: db)
+                let received = delta == nil ? page.receivedJSON?[index] : nil
+                guard let (joined, was) = try Self.join(incoming, delta: delta, json: received, in: db, schema: self.schema)
+                else { continue }
+                noted.note(joined, was: was)
                 changed += 1
             }
             try Meta.setJSON(.clock, clock, in: db)
@@ -226,6 +217,23 @@ extension Replica {
         }
         changes = noted
         return changed
+    }
+
+    /// Joins a received record (whole, or `delta`) into this replica's copy and stores the result when it differs:
+    /// a record new here is stored as it came (`json`, when its received text is at hand), with nothing to join or
+    /// encode again. Returns the state stored and the one before, or nil when nothing changed. A pulled page and
+    /// an imported bundle both join this way.
+    static func join(
+        _ incoming: RecordState, delta: RecordDelta? = nil, json: String? = nil, in db: Database, schema: Schema
+    ) throws -> (stored: RecordState, was: RecordState?)? {
+        guard let local = try fetchState(incoming.id, in: db) else {
+            try store(incoming, json: json ?? RecordJSON.string(incoming), in: db, schema: schema)
+            return (incoming, nil)
+        }
+        let joined = delta.map { local.joined(with: $0) } ?? local.joined(with: incoming)
+        guard joined != local else { return nil }
+        try store(joined, in: db, schema: schema)
+        return (joined, local)
     }
 
     /// Drops records the server says this replica may no longer hold. A record with unpushed local edits is
