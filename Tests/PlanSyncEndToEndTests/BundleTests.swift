@@ -193,6 +193,28 @@ struct BundleTests {
         #expect(unknown.status == 403 && unknown.body.contains("sync once itself"), "\(unknown)")
         #expect(try await http.latest(token: carrierToken) == before, "a refused relay changed the server")
 
+        // What a careless or lying caller sends the key registration: another key for Kabul's id (even with
+        // Kabul's own token), Kabul's id under another token, and keys that are not keys.
+        let kabulToken = try await kabulReplica.identity().token
+        func register(_ replica: String, _ key: String, token: String) async throws -> (status: Int, body: String) {
+            try await http.send(
+                .POST, "/v1/key", token: token, body: Data(#"{"replica":"\#(replica)","key":"\#(key)"}"#.utf8))
+        }
+        let otherKey = ReplicaSigningKey().publicKey.description
+        let rebound = try await register(kabulID.rawValue, otherKey, token: carrierToken)
+        #expect(rebound.status == 403, "\(rebound)")
+        let swappedKey = try await register(kabulID.rawValue, otherKey, token: kabulToken)
+        #expect(swappedKey.status == 409 && swappedKey.body.contains("key_mismatch"), "\(swappedKey)")
+        for bad in ["", "not base64!", Data(repeating: 1, count: 31).base64EncodedString()] {
+            let refusedKey = try await register("fresh-replica", bad, token: carrierToken)
+            #expect(refusedKey.status == 400 && refusedKey.body.contains("key:"), "\(bad): \(refusedKey)")
+        }
+        let notBase64 = try await http.send(
+            .POST, "/v1/relay", token: carrierToken,
+            body: Data(#"{"signer":"\#(kabulID)","payload":"%%%","signature":"x"}"#.utf8))
+        #expect(notBase64.status == 400, "\(notBase64)")
+        // Kabul's key registered once, unchanged: the genuine section below still verifies.
+
         // The genuine one is believed.
         let believed = try await relay(genuine)
         #expect(believed.status == 200, "\(believed)")
