@@ -77,6 +77,18 @@ final class Cluster: Sendable {
         try Self.run(client, arguments + ["--replica", replica])
     }
 
+    /// Two admin replicas, `first` and `second`, synced; each writes `field` of `id` offline, and both sync
+    /// (first, second, first): one open decision with both values, seen by both. Returns their paths.
+    func offlineConflict(on id: String, field: String, values: (String, String)) throws -> (String, String) {
+        let first = try replica("first")
+        let second = try replica("second")
+        for replica in [first, second] { try sync(replica) }
+        try expectSuccess(plansync(first, "set", id, field, values.0))
+        try expectSuccess(plansync(second, "set", id, field, values.1))
+        for replica in [first, second, first] { try sync(replica) }
+        return (first, second)
+    }
+
     /// `plansync ARGS --replica PATH`, the arguments as an array.
     @discardableResult
     func plansync(_ replica: String, _ arguments: [String]) throws -> CommandResult {

@@ -16,12 +16,8 @@ struct HistoryTests {
     @Test(arguments: ServerStore.available)
     func historyShowsTheConflictItsResolutionAndAQueuedEdit(store: ServerStore) throws {
         let cluster = try Cluster(store: store)
-        let first = try cluster.replica("first")
-        let second = try cluster.replica("second")
-        for replica in [first, second] { try cluster.sync(replica) }
-        try expectSuccess(cluster.plansync(first, "set", Self.unit, "comment", "From the first"))
-        try expectSuccess(cluster.plansync(second, "set", Self.unit, "comment", "From the second"))
-        for replica in [first, second, first] { try cluster.sync(replica) }
+        let (first, _) = try cluster.offlineConflict(
+            on: Self.unit, field: "comment", values: ("From the first", "From the second"))
 
         let conflict = Self.writes(
             "comment", in: try json(cluster.plansync(first, "history", Self.unit, "--json").stdout))

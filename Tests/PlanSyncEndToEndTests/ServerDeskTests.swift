@@ -123,12 +123,8 @@ struct ServerDeskTests {
     @Test(arguments: ServerStore.available)
     func aConflictResolvedAtTheDeskReachesBothReplicas(store: ServerStore) async throws {
         let cluster = try Cluster(store: store)
-        let first = try cluster.replica("first")
-        let second = try cluster.replica("second")
-        for replica in [first, second] { try cluster.sync(replica) }
-        try expectSuccess(cluster.plansync(first, "set", Self.unit, "comment", "From the first"))
-        try expectSuccess(cluster.plansync(second, "set", Self.unit, "comment", "From the second"))
-        for replica in [first, second, first] { try cluster.sync(replica) }
+        let (first, second) = try cluster.offlineConflict(
+            on: Self.unit, field: "comment", values: ("From the first", "From the second"))
 
         let desk = ServerDesk(store: try await cluster.openStore(), logger: .quiet)
         let central = try await desk.workspace(for: Self.amina)

@@ -107,149 +107,124 @@ def writing_forms(driver):
     return driver.find_elements(By.CSS_SELECTOR, "form.write")
 
 
-def admin(args):
-    driver = browser()
-    try:
-        sign_in(driver, args.url, args.token)
-        plan_page = f"{args.url}/plans/{args.plan}?period={args.period}"
-        driver.get(plan_page)
-        one(driver, f'[data-id="{args.activity}"]', "the plan page's activity")
-        shot(driver, args.shots, "plans-en")
-        driver.get(args.url + "/conflicts")
-        before = len(decisions(driver))
-        expect(before > 0, "the decisions page shows no decision")
-        shot(driver, args.shots, "decisions-en")
-        fits_a_phone(driver, args.url + "/conflicts")
+def admin(driver, args):
+    plan_page = f"{args.url}/plans/{args.plan}?period={args.period}"
+    driver.get(plan_page)
+    one(driver, f'[data-id="{args.activity}"]', "the plan page's activity")
+    shot(driver, args.shots, "plans-en")
+    driver.get(args.url + "/conflicts")
+    before = len(decisions(driver))
+    expect(before > 0, "the decisions page shows no decision")
+    shot(driver, args.shots, "decisions-en")
+    fits_a_phone(driver, args.url + "/conflicts")
 
-        # The same pages in Arabic: right to left.
-        switch_language(driver, "ar")
-        lang, dir = direction(driver)
-        expect(dir == "rtl", f"the Arabic decisions page is dir={dir}")
-        shot(driver, args.shots, "decisions-ar")
-        driver.get(plan_page)
-        expect(direction(driver) == ("ar", "rtl"), "the Arabic plan page is not right to left")
-        shot(driver, args.shots, "plans-ar")
-        switch_language(driver, "en")
+    # The same pages in Arabic: right to left.
+    switch_language(driver, "ar")
+    lang, dir = direction(driver)
+    expect(dir == "rtl", f"the Arabic decisions page is dir={dir}")
+    shot(driver, args.shots, "decisions-ar")
+    driver.get(plan_page)
+    expect(direction(driver) == ("ar", "rtl"), "the Arabic plan page is not right to left")
+    shot(driver, args.shots, "plans-ar")
+    switch_language(driver, "en")
 
-        # Keep one of the two concurrent values.
-        driver.get(args.url + "/conflicts")
-        section = one(
-            driver, f'section.decision[data-record="{args.record}"][data-field="{args.field}"]',
-            "the decision on the conflict")
-        keep = None
-        for form in section.find_elements(By.CSS_SELECTOR, "ol.candidates li form.write"):
-            value = form.find_element(By.CSS_SELECTOR, 'input[name="value"]').get_attribute("value")
-            if value == args.keep:
-                keep = form
-        expect(keep is not None, f"no candidate '{args.keep}' to keep in the decision on {args.record}")
-        expect(keep.find_elements(By.CSS_SELECTOR, 'input[name="csrf"]'), "the form that keeps has no csrf field")
-        keep.find_element(By.CSS_SELECTOR, "button").click()
-        resolved = flash(driver)
-        driver.get(args.url + "/conflicts")
-        after = len(decisions(driver))
-        expect(not driver.find_elements(
-            By.CSS_SELECTOR, f'section.decision[data-record="{args.record}"][data-field="{args.field}"]'),
-            "the decision is still open after keeping a value")
+    # Keep one of the two concurrent values.
+    driver.get(args.url + "/conflicts")
+    section = one(
+        driver, f'section.decision[data-record="{args.record}"][data-field="{args.field}"]',
+        "the decision on the conflict")
+    keep = None
+    for form in section.find_elements(By.CSS_SELECTOR, "ol.candidates li form.write"):
+        value = form.find_element(By.CSS_SELECTOR, 'input[name="value"]').get_attribute("value")
+        if value == args.keep:
+            keep = form
+    expect(keep is not None, f"no candidate '{args.keep}' to keep in the decision on {args.record}")
+    expect(keep.find_elements(By.CSS_SELECTOR, 'input[name="csrf"]'), "the form that keeps has no csrf field")
+    keep.find_element(By.CSS_SELECTOR, "button").click()
+    resolved = flash(driver)
+    driver.get(args.url + "/conflicts")
+    after = len(decisions(driver))
+    expect(not driver.find_elements(
+        By.CSS_SELECTOR, f'section.decision[data-record="{args.record}"][data-field="{args.field}"]'),
+        "the decision is still open after keeping a value")
 
-        # Approve the office's period.
-        driver.get(f"{args.url}/reports?period={args.period}")
-        row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
-        row.find_element(By.CSS_SELECTOR, 'button[name="state"][value="approved"]').click()
-        approved = flash(driver)
-        driver.get(f"{args.url}/reports?period={args.period}")
-        row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
-        expect(row.find_elements(By.CSS_SELECTOR, 'button[name="state"][value="open"]'),
-               f"{args.office} {args.period} does not offer to reopen after approving")
-        print(json.dumps({"before": before, "after": after, "resolved": resolved, "approved": approved}))
-    finally:
-        driver.quit()
+    # Approve the office's period.
+    driver.get(f"{args.url}/reports?period={args.period}")
+    row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
+    row.find_element(By.CSS_SELECTOR, 'button[name="state"][value="approved"]').click()
+    approved = flash(driver)
+    driver.get(f"{args.url}/reports?period={args.period}")
+    row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
+    expect(row.find_elements(By.CSS_SELECTOR, 'button[name="state"][value="open"]'),
+           f"{args.office} {args.period} does not offer to reopen after approving")
+    print(json.dumps({"before": before, "after": after, "resolved": resolved, "approved": approved}))
 
 
-def office(args):
-    driver = browser()
-    try:
-        sign_in(driver, args.url, args.token)
-        expect(one(driver, "#sync-now", "the Sync now button"), "no Sync now button")
-        query = urllib.parse.urlencode({"activity": args.activity, "period": args.period})
-        driver.get(f"{args.url}/reports/new?{query}")
-        form = one(driver, 'form.write[action="/reports"]', "the report form")
-        for name in ("status", "narrative", "indicators", "language"):
-            control = form.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
-            control_id = control.get_attribute("id")
-            expect(control_id and driver.find_elements(By.CSS_SELECTOR, f'label[for="{control_id}"]'),
-                   f"the report form's {name} has no label")
-        Select(form.find_element(By.CSS_SELECTOR, 'select[name="status"]')).select_by_value(args.status)
-        narrative = form.find_element(By.CSS_SELECTOR, 'textarea[name="narrative"]')
-        narrative.clear()
-        narrative.send_keys(args.narrative)
-        form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
-        written = flash(driver)
-        found = {"written": written}
-        if args.expect_offline:
-            one(driver, "#sync-now", "the Sync now button").click()
-            error = one(driver, 'p.error[role="alert"]', "the message of a sync without a link")
-            found["offline"] = error.text.strip()
-            # The pages go on working offline.
-            driver.get(args.url + "/plans")
-            expect(driver.find_elements(By.CSS_SELECTOR, 'a[href^="/plans/"]'), "no plans offline")
-        print(json.dumps(found))
-    finally:
-        driver.quit()
-
-
-def sync(args):
-    driver = browser()
-    try:
-        sign_in(driver, args.url, args.token)
+def office(driver, args):
+    expect(one(driver, "#sync-now", "the Sync now button"), "no Sync now button")
+    query = urllib.parse.urlencode({"activity": args.activity, "period": args.period})
+    driver.get(f"{args.url}/reports/new?{query}")
+    form = one(driver, 'form.write[action="/reports"]', "the report form")
+    for name in ("status", "narrative", "indicators", "language"):
+        control = form.find_element(By.CSS_SELECTOR, f'[name="{name}"]')
+        control_id = control.get_attribute("id")
+        expect(control_id and driver.find_elements(By.CSS_SELECTOR, f'label[for="{control_id}"]'),
+               f"the report form's {name} has no label")
+    Select(form.find_element(By.CSS_SELECTOR, 'select[name="status"]')).select_by_value(args.status)
+    narrative = form.find_element(By.CSS_SELECTOR, 'textarea[name="narrative"]')
+    narrative.clear()
+    narrative.send_keys(args.narrative)
+    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    written = flash(driver)
+    found = {"written": written}
+    if args.expect_offline:
         one(driver, "#sync-now", "the Sync now button").click()
-        print(json.dumps({"synced": flash(driver)}))
-    finally:
-        driver.quit()
+        error = one(driver, 'p.error[role="alert"]', "the message of a sync without a link")
+        found["offline"] = error.text.strip()
+        # The pages go on working offline.
+        driver.get(args.url + "/plans")
+        expect(driver.find_elements(By.CSS_SELECTOR, 'a[href^="/plans/"]'), "no plans offline")
+    print(json.dumps(found))
 
 
-def report(args):
+def sync(driver, args):
+    one(driver, "#sync-now", "the Sync now button").click()
+    print(json.dumps({"synced": flash(driver)}))
+
+
+def report(driver, args):
     """The central team finds an office's report on the server's pages."""
-    driver = browser()
-    try:
-        sign_in(driver, args.url, args.token)
-        driver.get(f"{args.url}/reports?period={args.period}")
-        row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}").text.strip()
-        driver.get(f"{args.url}/reports/{args.plan}/{args.period}?lang=en")
-        page = driver.find_element(By.TAG_NAME, "body").text
-        expect(args.narrative in page, f"the consolidated report does not show the narrative '{args.narrative}'")
-        print(json.dumps({"row": row[:200]}))
-    finally:
-        driver.quit()
+    driver.get(f"{args.url}/reports?period={args.period}")
+    row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}").text.strip()
+    driver.get(f"{args.url}/reports/{args.plan}/{args.period}?lang=en")
+    page = driver.find_element(By.TAG_NAME, "body").text
+    expect(args.narrative in page, f"the consolidated report does not show the narrative '{args.narrative}'")
+    print(json.dumps({"row": row[:200]}))
 
 
-def viewer(args):
-    driver = browser()
-    try:
-        sign_in(driver, args.url, args.token)
-        visited = []
-        pages = ["/plans", f"/plans/{args.plan}", f"/plans/{args.plan}/activity/{args.activity}", "/conflicts",
-                 f"/reports?period={args.period}", "/translations"]
-        for path in pages:
-            driver.get(args.url + path)
-            forms = writing_forms(driver)
-            posts = [f.get_attribute("action") for f in driver.find_elements(By.CSS_SELECTOR, 'form[method="post"]')]
-            expect(not forms and not posts, f"a viewer's {path} has forms that write: {posts}")
-            visited.append(path)
-        # A forged form, posted from the viewer's own session.
-        driver.execute_script(
-            """
-            const form = document.createElement('form');
-            form.method = 'post'; form.action = '/reports/approval';
-            for (const [name, value] of Object.entries(arguments[0])) {
-                const input = document.createElement('input');
-                input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
-            }
-            document.body.appendChild(form); form.submit();
-            """, {"office": args.office, "period": args.period, "state": "open", "csrf": "forged"})
-        page = driver.find_element(By.TAG_NAME, "body").text.strip()
-        print(json.dumps({"visited": visited, "forged": page[:300]}))
-    finally:
-        driver.quit()
+def viewer(driver, args):
+    visited = []
+    pages = ["/plans", f"/plans/{args.plan}", f"/plans/{args.plan}/activity/{args.activity}", "/conflicts",
+             f"/reports?period={args.period}", "/translations"]
+    for path in pages:
+        driver.get(args.url + path)
+        forms = writing_forms(driver)
+        posts = [f.get_attribute("action") for f in driver.find_elements(By.CSS_SELECTOR, 'form[method="post"]')]
+        expect(not forms and not posts, f"a viewer's {path} has forms that write: {posts}")
+        visited.append(path)
+    # A forged form, posted from the viewer's own session.
+    driver.execute_script(
+        """
+        const form = document.createElement('form');
+        form.method = 'post'; form.action = '/reports/approval';
+        for (const [name, value] of Object.entries(arguments[0])) {
+            const input = document.createElement('input');
+            input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+        }
+        document.body.appendChild(form); form.submit();
+        """, {"office": args.office, "period": args.period, "state": "open", "csrf": "forged"})
+    page = driver.find_element(By.TAG_NAME, "body").text.strip()
+    print(json.dumps({"visited": visited, "forged": page[:300]}))
 
 
 def main():
@@ -267,7 +242,13 @@ def main():
         command.add_argument("--expect-offline", action="store_true")
     args = parser.parse_args()
     try:
-        args.run(args)
+        # Each visit: a fresh browser, signed in by keyboard as a person would, closed whatever happens.
+        driver = browser()
+        try:
+            sign_in(driver, args.url, args.token)
+            args.run(driver, args)
+        finally:
+            driver.quit()
     except (PageError, WebDriverException) as error:
         print(f"{args.command}: {str(error).strip().splitlines()[0]}", file=sys.stderr)
         sys.exit(1)

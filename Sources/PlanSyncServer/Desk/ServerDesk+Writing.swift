@@ -14,7 +14,8 @@ extension ServerDesk {
         now: UInt64? = nil
     ) async throws -> DeskWrite {
         try await writing.run {
-            for _ in 0..<Self.attempts {
+            for attempt in 0..<Self.attempts {
+                if attempt > 0 { try await Self.backOff(before: attempt) }
                 if let done = try await self.attempt(as: person, creating: newRecords, editing: edits, now: now) {
                     return done
                 }
@@ -23,6 +24,13 @@ extension ServerDesk {
                 "the server's desk could not write: other instances kept writing the same records; nothing was "
                     + "changed (try again)")
         }
+    }
+
+    /// Waits a random while before trying a write again, up to twice as long after each race (from 10 ms, at most
+    /// 640 ms): two instances racing for one record fall out of step instead of racing again at once.
+    private static func backOff(before attempt: Int) async throws {
+        let ceiling = 10 << min(attempt - 1, 6)
+        try await Task.sleep(for: .milliseconds(Int.random(in: 1...ceiling)))
     }
 
     /// One try at a write, from the mirror caught up: what it did, or nil when another instance's desk wrote one

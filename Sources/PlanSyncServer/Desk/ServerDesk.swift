@@ -28,8 +28,9 @@ public final class ServerDesk: Sendable {
     /// Desk writes of this instance, one at a time; those of other instances are caught by the push (see `write`).
     let writing = Turns()
 
-    /// How many times a write is made again when another instance's desk wrote one of its records meanwhile.
-    static let attempts = 8
+    /// How many times a write is tried when other instances' desks keep writing its records meanwhile, with a
+    /// random pause growing between tries (under 4 s in all).
+    static let attempts = 12
     /// Changes read from the feed in one page.
     static let pageSize = 2_000
     /// Who reads the feed for the mirror: everything, as the central team does.
