@@ -25,7 +25,7 @@ public final class ServerMetrics: Sendable {
     private let noted = Mutex<[ReplicaID: (time: UInt64, pulled: UInt64?)]>([:])
 
     /// A sync is noted in the store at most this often per replica (milliseconds).
-    static let noteInterval: UInt64 = 5_000
+    public static let noteInterval: UInt64 = 5_000
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry

@@ -12,9 +12,12 @@ extension PostgresSyncStore {
             var seq = try await Self.lockFeed(connection, logger: logger)
             let first = seq
             var replicas: [Compaction.Progress] = []
+            // Only replicas that can still sync: not the desk's (bound to no token), nor a revoked token's.
             for try await (id, lastSync, registered, pulled) in try await connection.query(
                 """
-                SELECT id, last_sync, (extract(epoch FROM registered_at) * 1000)::bigint, pulled FROM replica
+                SELECT replica.id, replica.last_sync, (extract(epoch FROM replica.registered_at) * 1000)::bigint,
+                    replica.pulled
+                FROM replica JOIN token ON token.name = replica.token AND token.revoked_at IS NULL
                 """, logger: logger
             ).decode((String, Int64?, Int64, Int64).self) {
                 replicas.append(

@@ -10,14 +10,20 @@ extension SQLiteSyncStore {
             var summary = CompactionSummary()
             // Immediate: the server (another process) may be writing; the lock is taken before the first read.
             try db.inTransaction(.immediate) {
-                let replicas = try Row.fetchAll(db, sql: "SELECT id, last_sync, registered_at, pulled FROM replica")
-                    .map { row in
-                        Compaction.Progress(
-                            replica: ReplicaID(row["id"]),
-                            lastSync: CompactionExecution.lastSync(
-                                noted: row["last_sync"], registered: row["registered_at"]),
-                            pulled: UInt64(max(row["pulled"] as Int64, 0)))
-                    }
+                // Only replicas that can still sync: not the desk's (bound to no token), nor a revoked token's.
+                let replicas = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT replica.id, replica.last_sync, replica.registered_at, replica.pulled FROM replica
+                        JOIN token ON token.name = replica.token AND token.revoked_at IS NULL
+                        """
+                ).map { row in
+                    Compaction.Progress(
+                        replica: ReplicaID(row["id"]),
+                        lastSync: CompactionExecution.lastSync(
+                            noted: row["last_sync"], registered: row["registered_at"]),
+                        pulled: UInt64(max(row["pulled"] as Int64, 0)))
+                }
                 let latest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM record") ?? 0
                 var execution = CompactionExecution(
                     compaction, schema: schema, replicas: replicas, latest: UInt64(latest))
