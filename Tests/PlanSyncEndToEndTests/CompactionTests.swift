@@ -89,6 +89,33 @@ struct CompactionTests {
     }
 
     @Test(arguments: ServerStore.available)
+    func aPullFromBeyondTheLatestChangeCountsAsPullingUpToItOnly(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        let token = try cluster.server.token(name: "raw", role: "admin")
+        let raw = RawHTTP(base: cluster.server.url)
+        let latest = try await raw.latest(token: token)
+        let huge = try await raw.send(.GET, "/v1/pull?since=9223372036854775808&replica=raw-1", token: token)
+        #expect(huge.status == 200, "\(huge)")
+
+        // raw-1 has pulled nothing since: the delete must wait for it.
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try cluster.sync(central)
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let waiting = try Self.compact(cluster)
+        try expectSuccess(waiting)
+        #expect(waiting.stdout.hasPrefix("removed the contents of 0 deleted record(s)"), "\(waiting)")
+        #expect(waiting.stdout.contains("had pulled up to change \(latest)\n"), "\(waiting)")
+
+        let now = try await raw.latest(token: token)
+        #expect(try await raw.send(.GET, "/v1/pull?since=\(now)&replica=raw-1", token: token).status == 200)
+        let pulled = try Self.compact(cluster)
+        #expect(pulled.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(pulled)")
+    }
+
+    @Test(arguments: ServerStore.available)
     func compactionRemovesWhatEveryActiveReplicaHasSeenAndChangesNoLiveRecord(store: ServerStore) throws {
         let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")

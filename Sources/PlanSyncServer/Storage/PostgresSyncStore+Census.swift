@@ -8,10 +8,13 @@ extension PostgresSyncStore {
     public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
         try await transaction { connection, logger in
             if let pulled {
+                // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
                 try await connection.query(
                     """
                     UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
-                        pulled = greatest(pulled, \(Int64(clamping: pulled))), away_since = NULL
+                        pulled = greatest(
+                            pulled, least(\(Int64(clamping: pulled)), (SELECT coalesce(max(seq), 0) FROM record))),
+                        away_since = NULL
                     WHERE id = \(replica.rawValue)
                     """, logger: logger)
             } else {

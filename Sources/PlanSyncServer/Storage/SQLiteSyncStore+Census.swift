@@ -8,9 +8,11 @@ extension SQLiteSyncStore {
     public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
         try await pool.write { db in
             if let pulled {
+                // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
                 try db.execute(
                     sql: """
-                        UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?), pulled = max(pulled, ?),
+                        UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?),
+                            pulled = max(pulled, min(?, (SELECT coalesce(max(seq), 0) FROM record))),
                             away_since = NULL
                         WHERE id = ?
                         """,
