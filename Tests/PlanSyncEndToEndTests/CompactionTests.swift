@@ -139,6 +139,8 @@ struct CompactionTests {
         #expect(early.stdout.hasPrefix("would remove the contents of 0 deleted record(s)"), "\(early)")
 
         for replica in [amman, office, central, amman, office] { try cluster.sync(replica) }
+        Self.pastTheNoteInterval()
+        for replica in [amman, office, central] { try cluster.sync(replica) }
         let officeBefore = try cluster.dump(office)
         let before = try Self.storedBytes(cluster)
         let dumps = try [central, amman].map { try cluster.dump($0) }
@@ -206,6 +208,8 @@ struct CompactionTests {
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
         for replica in [central, other, central, other] { try cluster.sync(replica) }
+        Self.pastTheNoteInterval()
+        for replica in [central, other] { try cluster.sync(replica) }
         let compaction = try Self.compact(cluster, "--horizon", "8s")
         try expectSuccess(compaction)
         #expect(compaction.stdout.contains("1 replica(s) away past the horizon not waited for"), "\(compaction)")
@@ -253,6 +257,8 @@ struct CompactionTests {
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         for _ in 0..<2 { try cluster.sync(central) }
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
         var pending = try Self.compact(cluster, "--dry-run").stdout
         let deadline = Date().addingTimeInterval(20)
         while !pending.hasPrefix("would remove the contents of 0 "), Date() < deadline {
@@ -273,6 +279,8 @@ struct CompactionTests {
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         for _ in 0..<2 { try cluster.sync(central) }
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
         let before = try Self.storedBytes(cluster)
         for horizon in ["ten days", "0d", "180", "-3d", "2w"] {
             let result = try Self.compact(cluster, "--horizon=\(horizon)")

@@ -6,24 +6,22 @@ import Synchronization
 
 extension PostgresSyncStore {
     public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
-        try await transaction { connection, logger in
-            if let pulled {
-                // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
-                try await connection.query(
-                    """
-                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
-                        pulled = greatest(
-                            pulled, least(\(Int64(clamping: pulled)), (SELECT coalesce(max(seq), 0) FROM record))),
-                        away_since = NULL
-                    WHERE id = \(replica.rawValue)
-                    """, logger: logger)
-            } else {
-                try await connection.query(
-                    """
-                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
-                    WHERE id = \(replica.rawValue)
-                    """, logger: logger)
-            }
+        if let pulled {
+            // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
+            _ = try await statement(
+                """
+                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
+                    pulled = greatest(
+                        pulled, least(\(Int64(clamping: pulled)), (SELECT coalesce(max(seq), 0) FROM record))),
+                    away_since = NULL
+                WHERE id = \(replica.rawValue)
+                """)
+        } else {
+            _ = try await statement(
+                """
+                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
+                WHERE id = \(replica.rawValue)
+                """)
         }
     }
 
@@ -88,10 +86,6 @@ extension PostgresSyncStore {
 extension PostgresSyncStore {
     /// A read through the pool: the database answers now (the server's id is known without asking it).
     public func checkReadable() async throws {
-        do {
-            _ = try await client.query("SELECT 1", logger: logger).collect()
-        } catch {
-            throw StoreError.unwrapping(error, at: url)
-        }
+        _ = try await statement("SELECT 1")
     }
 }

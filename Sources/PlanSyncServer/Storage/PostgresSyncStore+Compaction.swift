@@ -67,10 +67,7 @@ extension PostgresSyncStore {
     }
 
     public func awaySince(replica: ReplicaID) async throws -> UInt64? {
-        try await transaction { connection, logger in
-            try await connection.query(
-                "SELECT away_since FROM replica WHERE id = \(replica.rawValue)", logger: logger
-            ).collect().first?.decode(Int64?.self).map { UInt64(max($0, 0)) }
-        }
+        try await statement("SELECT away_since FROM replica WHERE id = \(replica.rawValue)").first?
+            .decode(Int64?.self).map { UInt64(max($0, 0)) }
     }
 }
