@@ -194,7 +194,7 @@ struct CompactionTests {
     }
 
     @Test(arguments: ServerStore.available)
-    func aReplicaAwayPastTheHorizonIsToldKeepsItsEditsAndAgrees(store: ServerStore) throws {
+    func aReplicaAwayPastTheHorizonIsToldKeepsItsEditsAndAgrees(store: ServerStore) async throws {
         let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")
         let other = try cluster.replica("other")
@@ -216,6 +216,16 @@ struct CompactionTests {
         let removed = try #require(Self.number(after: "removed the contents of ", in: compaction.stdout))
         #expect(removed >= 3, "\(compaction)")
 
+        // A pull of the field replica's that read no mark before the compaction set it, noted after: the mark
+        // stays, to be told at its next pull.
+        let opened = try await cluster.openStore()
+        let activity = try await opened.syncActivity()
+        let fieldID = try #require(activity.first { $0.principal.name == "field" }?.replicas.first?.id)
+        let mark = try #require(try await opened.awaySince(replica: fieldID))
+        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        try await opened.noteSync(replica: fieldID, at: now, pulled: 0, told: nil)
+        #expect(try await opened.awaySince(replica: fieldID) == mark)
+
         let back = try cluster.plansync(field, "sync")
         try expectSuccess(back)
         let notice = back.stderr.split(separator: "\n").filter { $0.contains("last synced on") }
@@ -224,6 +234,7 @@ struct CompactionTests {
         let later = try cluster.plansync(field, "sync")
         try expectSuccess(later)
         #expect(!later.stderr.contains("last synced on"), "told twice: \(later)")
+        #expect(try await opened.awaySince(replica: fieldID) == nil, "the mark told stayed")
         for _ in 0..<2 { for replica in [central, other, field] { try cluster.sync(replica) } }
         let fresh = try cluster.replica("fresh")
         try cluster.sync(fresh)

@@ -51,7 +51,7 @@ extension SyncServer {
     func note(_ due: DueNote?, pulled: UInt64? = nil) async {
         guard let due else { return }
         do {
-            try await store.noteSync(replica: due.replica, at: due.time, pulled: pulled)
+            try await store.noteSync(replica: due.replica, at: due.time, pulled: pulled, told: due.awaySince)
         } catch {
             logger.warning("could not note a sync", metadata: ["replica": "\(due.replica)", "error": "\(error)"])
         }

@@ -5,15 +5,16 @@ import Synchronization
 // MARK: - What operators watch
 
 extension PostgresSyncStore {
-    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
+    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?, told: UInt64?) async throws {
         if let pulled {
             // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
+            // Only the away mark this pull told is cleared: one a compaction set since is told at the next.
             _ = try await statement(
                 """
                 UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
                     pulled = greatest(
                         pulled, least(\(Int64(clamping: pulled)), (SELECT coalesce(max(seq), 0) FROM record))),
-                    away_since = NULL
+                    away_since = nullif(away_since, \(told.map { Int64(clamping: $0) }))
                 WHERE id = \(replica.rawValue)
                 """)
         } else {
