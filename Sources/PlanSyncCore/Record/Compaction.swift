@@ -88,13 +88,18 @@ public struct CompactionSummary: Sendable, Hashable, Codable {
 
     public init() {}
 
-    /// Counts one compacted record.
+    /// Counts one compacted record: the entries `record` holds and `compacted` no longer does (a report keeps
+    /// its `office`).
     public mutating func add(_ record: RecordState, compacted: RecordState, storedBytes: Int) {
         records += 1
-        entries +=
-            record.fields.values.reduce(0) { $0 + $1.count }
-            + record.translations.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
+        entries += Self.entries(of: record) - Self.entries(of: compacted)
         bytes += storedBytes
+    }
+
+    /// The field and translation entries of a record.
+    static func entries(of record: RecordState) -> Int {
+        record.fields.values.reduce(0) { $0 + $1.count }
+            + record.translations.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
     }
 
     /// The one line `plansync-server compact` prints.
