@@ -10,7 +10,10 @@ struct CompactionOptions: ParsableArguments {
         name: .customLong("compact-every"),
         help: "How often to compact: N followed by d, h, m or s, or off (PLANSYNC_COMPACTION_EVERY; default 1d).")
     var every: String?
-    @Option(help: "How long compaction waits for a replica that stopped syncing (PLANSYNC_COMPACTION_HORIZON; 180d).")
+    @Option(
+        help: ArgumentHelp(
+            "How long compaction waits for a replica that stopped syncing (PLANSYNC_COMPACTION_HORIZON; "
+                + "\(TimeSpan.defaultHorizon))."))
     var horizon: String?
 }
 

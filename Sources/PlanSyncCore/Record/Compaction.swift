@@ -11,6 +11,9 @@ public struct Compaction: Sendable, Hashable {
     /// The server's wall clock, in milliseconds since 1970.
     public var now: UInt64
 
+    /// The horizon a server compacts with unless told otherwise: 180 days, in milliseconds.
+    public static let defaultHorizon: UInt64 = 180 * 86_400_000
+
     public init(horizon: UInt64, now: UInt64) {
         self.horizon = horizon
         self.now = now
