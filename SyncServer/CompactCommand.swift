@@ -20,9 +20,12 @@ struct Compact: AsyncParsableCommand {
     @Flag(help: "Say what would be removed, and change nothing.") var dryRun = false
 
     func run() async throws {
-        guard let span = TimeSpan(horizon) else {
+        let span: TimeSpan
+        do {
+            span = try TimeSpan.horizon(horizon, named: "--horizon")
+        } catch {
             // One line, before anything is opened: nothing is changed.
-            FileHandle.standardError.write(Data("plansync-server: \(TimeSpan.problem("--horizon", horizon))\n".utf8))
+            FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
             throw ExitCode(64)  // EX_USAGE
         }
         let store = try await storage.existingStore()
@@ -64,5 +67,20 @@ struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
     /// The one line a bad value gets.
     static func problem(_ name: String, _ text: String) -> String {
         "\(name) must be a whole number followed by d, h, m or s (e.g. 180d or 12h), not '\(text)'"
+    }
+
+    /// The shortest horizon: a replica's syncs are noted only this often (`ServerMetrics.noteInterval`), so under
+    /// a shorter one a replica that syncs all the time would look away.
+    static let shortestHorizon = TimeSpan(milliseconds: ServerMetrics.noteInterval)
+
+    /// The horizon `text` gives, or a one-line error naming the setting (`name`) when it is not a span or is
+    /// shorter than `shortestHorizon`.
+    static func horizon(_ text: String, named name: String) throws -> TimeSpan {
+        guard let span = TimeSpan(text) else { throw ValidationError(problem(name, text)) }
+        guard span.milliseconds >= shortestHorizon.milliseconds else {
+            throw ValidationError(
+                "\(name) must be at least \(shortestHorizon), how often a replica's sync is noted, not '\(text)'")
+        }
+        return span
     }
 }

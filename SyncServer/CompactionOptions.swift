@@ -22,12 +22,16 @@ extension ServeOptions {
     func compactionSchedule(_ settings: ServeSettings) throws -> CompactionSchedule? {
         let every = settings.string("compaction.every")
         let horizon = settings.string("compaction.horizon")
-        guard let span = TimeSpan(horizon) else {
-            throw ValidationError(TimeSpan.problem("compaction.horizon", horizon))
-        }
+        let span = try TimeSpan.horizon(horizon, named: "compaction.horizon")
         if every == "off" { return nil }
         guard let interval = TimeSpan(every) else {
             throw ValidationError(TimeSpan.problem("compaction.every", every) + " (or off)")
+        }
+        // Under a shorter horizon a replica that missed one run would not be waited for: its offline edits would
+        // come back to records compacted meanwhile.
+        guard span.milliseconds >= interval.milliseconds else {
+            throw ValidationError(
+                "compaction.horizon must be no shorter than compaction.every (\(every)), not '\(horizon)'")
         }
         return CompactionSchedule(every: interval, horizon: span)
     }

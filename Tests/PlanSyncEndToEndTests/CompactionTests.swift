@@ -320,4 +320,40 @@ struct CompactionTests {
         let compacted = try Self.compact(cluster)
         #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
     }
+
+    @Test func aHorizonShorterThanTheNoteIntervalOrTheScheduleIsRefusedAndChangesNothing() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let before = try Self.storedBytes(cluster)
+        for horizon in ["1s", "4s"] {
+            let result = try Self.compact(cluster, "--horizon", horizon)
+            #expect(result.status == 64, "\(horizon): \(result)")
+            #expect(
+                result.stderr
+                    == "plansync-server: --horizon must be at least 5s, how often a replica's sync is noted, not "
+                    + "'\(horizon)'\n", "\(result)")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try Self.storedBytes(cluster) == before, "a refused compaction changed the store")
+
+        let data = cluster.directory.file("other")
+        let short = try run("plansync-server", ["serve", "--data", data, "--port", "0", "--horizon", "2s"])
+        #expect(short.status == 78, "\(short)")
+        #expect(
+            short.stderr == "plansync-server: compaction.horizon must be at least 5s, how often a replica's sync is "
+                + "noted, not '2s'\n", "\(short)")
+        let sooner = try run(
+            "plansync-server", ["serve", "--data", data, "--port", "0", "--compact-every", "2h", "--horizon", "90m"])
+        #expect(sooner.status == 78, "\(sooner)")
+        #expect(
+            sooner.stderr == "plansync-server: compaction.horizon must be no shorter than compaction.every (2h), "
+                + "not '90m'\n", "\(sooner)")
+        #expect(!FileManager.default.fileExists(atPath: data), "a refused serve made a data folder")
+        let compacted = try Self.compact(cluster, "--horizon", "5s")
+        #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
+    }
 }
