@@ -16,21 +16,19 @@ struct Compact: AsyncParsableCommand {
 
     @OptionGroup var storage: StoreOptions
     @Option(help: "How long to wait for a replica that stopped syncing: N followed by d, h, m or s.")
-    var horizon = "180d"
+    var horizon = TimeSpan.defaultHorizon.description
     @Flag(help: "Say what would be removed, and change nothing.") var dryRun = false
 
     func run() async throws {
-        guard let span = TimeSpan(horizon) else {
+        let span: TimeSpan
+        do {
+            span = try TimeSpan.horizon(horizon, named: "--horizon")
+        } catch {
             // One line, before anything is opened: nothing is changed.
-            FileHandle.standardError.write(Data("plansync-server: \(TimeSpan.problem("--horizon", horizon))\n".utf8))
+            FileHandle.standardError.write(Data("plansync-server: \(error)\n".utf8))
             throw ExitCode(64)  // EX_USAGE
         }
-        if case .folder(let data) = try storage.location,
-            !FileManager.default.fileExists(atPath: data + "/plansync.sqlite")
-        {
-            throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
-        }
-        let store = try await storage.store()
+        let store = try await storage.existingStore()
         let compaction = Compaction(horizon: span.milliseconds, now: UInt64(Date().timeIntervalSince1970 * 1000))
         let summary = try await store.compact(compaction, dryRun: dryRun)
         print(summary.line(dryRun: dryRun))
@@ -38,19 +36,51 @@ struct Compact: AsyncParsableCommand {
 }
 
 /// A length of time as an operator writes it: a whole number followed by `d`, `h`, `m` or `s` (`180d`, `90s`).
-struct TimeSpan: Sendable, Hashable {
+struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
     var milliseconds: UInt64
 
+    /// Each unit and its length in milliseconds, the longest first.
+    private static let units: [(name: Character, milliseconds: UInt64)] = [
+        ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000),
+    ]
+
+    /// The horizon compaction waits for replicas by default (`Compaction.defaultHorizon`).
+    static let defaultHorizon = TimeSpan(milliseconds: Compaction.defaultHorizon)
+
+    init(milliseconds: UInt64) {
+        self.milliseconds = milliseconds
+    }
+
     init?(_ text: String) {
-        let units: [Character: UInt64] = ["s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
-        guard let unit = text.last.flatMap({ units[$0] }), let count = UInt64(text.dropLast()), count > 0,
-            count <= UInt64(Int64.max) / unit
+        guard let unit = Self.units.first(where: { $0.name == text.last })?.milliseconds,
+            let count = UInt64(text.dropLast()), count > 0, count <= UInt64(Int64.max) / unit
         else { return nil }
         milliseconds = count * unit
+    }
+
+    /// As an operator would write it, in the longest unit it is a whole number of (`180d`).
+    var description: String {
+        let unit = Self.units.first { milliseconds % $0.milliseconds == 0 } ?? Self.units[Self.units.count - 1]
+        return "\(milliseconds / unit.milliseconds)\(unit.name)"
     }
 
     /// The one line a bad value gets.
     static func problem(_ name: String, _ text: String) -> String {
         "\(name) must be a whole number followed by d, h, m or s (e.g. 180d or 12h), not '\(text)'"
+    }
+
+    /// The shortest horizon: a replica's syncs are noted only this often (`ServerMetrics.noteInterval`), so under
+    /// a shorter one a replica that syncs all the time would look away.
+    static let shortestHorizon = TimeSpan(milliseconds: ServerMetrics.noteInterval)
+
+    /// The horizon `text` gives, or a one-line error naming the setting (`name`) when it is not a span or is
+    /// shorter than `shortestHorizon`.
+    static func horizon(_ text: String, named name: String) throws -> TimeSpan {
+        guard let span = TimeSpan(text) else { throw ValidationError(problem(name, text)) }
+        guard span.milliseconds >= shortestHorizon.milliseconds else {
+            throw ValidationError(
+                "\(name) must be at least \(shortestHorizon), how often a replica's sync is noted, not '\(text)'")
+        }
+        return span
     }
 }

@@ -10,7 +10,10 @@ struct CompactionOptions: ParsableArguments {
         name: .customLong("compact-every"),
         help: "How often to compact: N followed by d, h, m or s, or off (PLANSYNC_COMPACTION_EVERY; default 1d).")
     var every: String?
-    @Option(help: "How long compaction waits for a replica that stopped syncing (PLANSYNC_COMPACTION_HORIZON; 180d).")
+    @Option(
+        help: ArgumentHelp(
+            "How long compaction waits for a replica that stopped syncing (PLANSYNC_COMPACTION_HORIZON; "
+                + "\(TimeSpan.defaultHorizon))."))
     var horizon: String?
 }
 
@@ -19,12 +22,16 @@ extension ServeOptions {
     func compactionSchedule(_ settings: ServeSettings) throws -> CompactionSchedule? {
         let every = settings.string("compaction.every")
         let horizon = settings.string("compaction.horizon")
-        guard let span = TimeSpan(horizon) else {
-            throw ValidationError(TimeSpan.problem("compaction.horizon", horizon))
-        }
+        let span = try TimeSpan.horizon(horizon, named: "compaction.horizon")
         if every == "off" { return nil }
         guard let interval = TimeSpan(every) else {
             throw ValidationError(TimeSpan.problem("compaction.every", every) + " (or off)")
+        }
+        // Under a shorter horizon a replica that missed one run would not be waited for: its offline edits would
+        // come back to records compacted meanwhile.
+        guard span.milliseconds >= interval.milliseconds else {
+            throw ValidationError(
+                "compaction.horizon must be no shorter than compaction.every (\(every)), not '\(horizon)'")
         }
         return CompactionSchedule(every: interval, horizon: span)
     }

@@ -12,12 +12,7 @@ struct Offices: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        if case .folder(let data) = try storage.location,
-            !FileManager.default.fileExists(atPath: data + "/plansync.sqlite")
-        {
-            throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
-        }
-        let offices = OfficeActivity.offices(from: try await storage.store().syncActivity())
+        let offices = OfficeActivity.offices(from: try await storage.existingStore().syncActivity())
         if json {
             let objects: [[String: Any]] = offices.map { office in
                 [

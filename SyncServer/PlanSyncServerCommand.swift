@@ -62,6 +62,19 @@ struct StoreOptions: ParsableArguments {
         _ = try location
     }
 
+    /// Refuses a data folder that holds no PlanSync data, for the commands that read data rather than create it.
+    static func requireData(in folder: String) throws {
+        guard FileManager.default.fileExists(atPath: folder + "/plansync.sqlite") else {
+            throw ValidationError("\(folder) holds no PlanSync data (no plansync.sqlite)")
+        }
+    }
+
+    /// The store of data that exists already: a data folder without any is refused, not created and seeded.
+    func existingStore() async throws -> any SyncStore {
+        if case .folder(let data) = try location { try Self.requireData(in: data) }
+        return try await store()
+    }
+
     func store(logger: Logger? = nil) async throws -> any SyncStore {
         switch try location {
         case .folder(let data):
@@ -261,9 +274,7 @@ struct Backup: AsyncParsableCommand {
         do {
             switch try storage.location {
             case .folder(let data):
-                guard FileManager.default.fileExists(atPath: data + "/plansync.sqlite") else {
-                    throw ValidationError("\(data) holds no PlanSync data (no plansync.sqlite)")
-                }
+                try StoreOptions.requireData(in: data)
                 guard let store = try await storage.store() as? SQLiteSyncStore else { return }
                 summary = try store.backup(to: output)
             case .database(let url):

@@ -90,7 +90,8 @@ struct ServeSetting: Sendable {
         ServeSetting(
             "limits.max_connections", \.limits.maxConnectionsGiven, default: 1000, flag: "max-connections"),
         ServeSetting("compaction.every", \.compaction.every, default: "1d", flag: "compact-every"),
-        ServeSetting("compaction.horizon", \.compaction.horizon, default: "180d", flag: "horizon"),
+        ServeSetting(
+            "compaction.horizon", \.compaction.horizon, default: TimeSpan.defaultHorizon.description, flag: "horizon"),
     ]
 
     init(

@@ -66,6 +66,9 @@ struct CompactionRuleTests {
         #expect(compacted.isDeleted)
         #expect(compacted.withoutContents() == nil, "compacted again at every run")
         #expect(deleted.joined(with: compacted) == compacted)
+        var summary = CompactionSummary()
+        summary.add(deleted, compacted: compacted, storedBytes: 0)
+        #expect(summary.entries == 3, "activity, period and narrative go; the office stays")
     }
 
     @Test mutating func everyCopyJoinedWithTheCompactedRecordLosesItsContentsAndAgrees() throws {

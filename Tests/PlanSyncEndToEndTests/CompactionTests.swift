@@ -1,5 +1,8 @@
 import Foundation
 import GRDB
+import Logging
+import PlanSyncCore
+import PlanSyncServer
 import PlanSyncTestSupport
 import Testing
 
@@ -49,6 +52,69 @@ struct CompactionTests {
         return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 
+    /// Waits until a replica's next sync is noted with its cursor (`ServerMetrics.noteInterval` after its last).
+    static func pastTheNoteInterval() {
+        Thread.sleep(forTimeInterval: Double(ServerMetrics.noteInterval) / 1000 + 0.5)
+    }
+
+    @Test(arguments: ServerStore.available)
+    func neitherTheDeskNorARevokedTokensReplicaHoldsCompactionBack(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        // The desk writes through its own replica id, which never pulls.
+        let desk = ServerDesk(store: try await cluster.openStore(), logger: .quiet)
+        let amina = try await desk.workspace(for: Principal(name: "amina", role: .admin))
+        try await amina.save([(Self.kept, .set(field: "comment", value: "Written at the desk"))])
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try cluster.sync(central)
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let afterDesk = try Self.compact(cluster)
+        try expectSuccess(afterDesk)
+        #expect(afterDesk.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(afterDesk)")
+
+        // A replica that never pulls the next delete, then its token is revoked: it can no longer sync.
+        let gone = try cluster.replica("gone")
+        try cluster.sync(gone)
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
+        try cluster.sync(central)
+        try expectSuccess(run("plansync-server", ["token", "revoke"] + cluster.server.storage + ["--name", "gone"]))
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let afterRevoke = try Self.compact(cluster)
+        try expectSuccess(afterRevoke)
+        #expect(afterRevoke.stdout.hasPrefix("removed the contents of 7 deleted record(s)"), "\(afterRevoke)")
+        #expect(!afterRevoke.stdout.contains("away past the horizon"), "\(afterRevoke)")
+    }
+
+    @Test(arguments: ServerStore.available)
+    func aPullFromBeyondTheLatestChangeCountsAsPullingUpToItOnly(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        let token = try cluster.server.token(name: "raw", role: "admin")
+        let raw = RawHTTP(base: cluster.server.url)
+        let latest = try await raw.latest(token: token)
+        let huge = try await raw.send(.GET, "/v1/pull?since=9223372036854775808&replica=raw-1", token: token)
+        #expect(huge.status == 200, "\(huge)")
+
+        // raw-1 has pulled nothing since: the delete must wait for it.
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try cluster.sync(central)
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let waiting = try Self.compact(cluster)
+        try expectSuccess(waiting)
+        #expect(waiting.stdout.hasPrefix("removed the contents of 0 deleted record(s)"), "\(waiting)")
+        #expect(waiting.stdout.contains("had pulled up to change \(latest)\n"), "\(waiting)")
+
+        let now = try await raw.latest(token: token)
+        #expect(try await raw.send(.GET, "/v1/pull?since=\(now)&replica=raw-1", token: token).status == 200)
+        let pulled = try Self.compact(cluster)
+        #expect(pulled.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(pulled)")
+    }
+
     @Test(arguments: ServerStore.available)
     func compactionRemovesWhatEveryActiveReplicaHasSeenAndChangesNoLiveRecord(store: ServerStore) throws {
         let cluster = try Cluster(store: store)
@@ -73,6 +139,8 @@ struct CompactionTests {
         #expect(early.stdout.hasPrefix("would remove the contents of 0 deleted record(s)"), "\(early)")
 
         for replica in [amman, office, central, amman, office] { try cluster.sync(replica) }
+        Self.pastTheNoteInterval()
+        for replica in [amman, office, central] { try cluster.sync(replica) }
         let officeBefore = try cluster.dump(office)
         let before = try Self.storedBytes(cluster)
         let dumps = try [central, amman].map { try cluster.dump($0) }
@@ -126,7 +194,7 @@ struct CompactionTests {
     }
 
     @Test(arguments: ServerStore.available)
-    func aReplicaAwayPastTheHorizonIsToldKeepsItsEditsAndAgrees(store: ServerStore) throws {
+    func aReplicaAwayPastTheHorizonIsToldKeepsItsEditsAndAgrees(store: ServerStore) async throws {
         let cluster = try Cluster(store: store)
         let central = try cluster.replica("central")
         let other = try cluster.replica("other")
@@ -140,11 +208,23 @@ struct CompactionTests {
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
         for replica in [central, other, central, other] { try cluster.sync(replica) }
+        Self.pastTheNoteInterval()
+        for replica in [central, other] { try cluster.sync(replica) }
         let compaction = try Self.compact(cluster, "--horizon", "8s")
         try expectSuccess(compaction)
         #expect(compaction.stdout.contains("1 replica(s) away past the horizon not waited for"), "\(compaction)")
         let removed = try #require(Self.number(after: "removed the contents of ", in: compaction.stdout))
         #expect(removed >= 3, "\(compaction)")
+
+        // A pull of the field replica's that read no mark before the compaction set it, noted after: the mark
+        // stays, to be told at its next pull.
+        let opened = try await cluster.openStore()
+        let activity = try await opened.syncActivity()
+        let fieldID = try #require(activity.first { $0.principal.name == "field" }?.replicas.first?.id)
+        let mark = try #require(try await opened.awaySince(replica: fieldID))
+        let now = UInt64(Date().timeIntervalSince1970 * 1000)
+        try await opened.noteSync(replica: fieldID, at: now, pulled: 0, told: nil)
+        #expect(try await opened.awaySince(replica: fieldID) == mark)
 
         let back = try cluster.plansync(field, "sync")
         try expectSuccess(back)
@@ -154,6 +234,7 @@ struct CompactionTests {
         let later = try cluster.plansync(field, "sync")
         try expectSuccess(later)
         #expect(!later.stderr.contains("last synced on"), "told twice: \(later)")
+        #expect(try await opened.awaySince(replica: fieldID) == nil, "the mark told stayed")
         for _ in 0..<2 { for replica in [central, other, field] { try cluster.sync(replica) } }
         let fresh = try cluster.replica("fresh")
         try cluster.sync(fresh)
@@ -187,6 +268,8 @@ struct CompactionTests {
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         for _ in 0..<2 { try cluster.sync(central) }
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
         var pending = try Self.compact(cluster, "--dry-run").stdout
         let deadline = Date().addingTimeInterval(20)
         while !pending.hasPrefix("would remove the contents of 0 "), Date() < deadline {
@@ -207,6 +290,8 @@ struct CompactionTests {
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         for _ in 0..<2 { try cluster.sync(central) }
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
         let before = try Self.storedBytes(cluster)
         for horizon in ["ten days", "0d", "180", "-3d", "2w"] {
             let result = try Self.compact(cluster, "--horizon=\(horizon)")
@@ -233,6 +318,42 @@ struct CompactionTests {
             fromEnvironment.stderr == "plansync-server: compaction.horizon must be a whole number followed by d, h, m "
                 + "or s (e.g. 180d or 12h), not 'half a year'\n", "\(fromEnvironment)")
         let compacted = try Self.compact(cluster)
+        #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
+    }
+
+    @Test func aHorizonShorterThanTheNoteIntervalOrTheScheduleIsRefusedAndChangesNothing() throws {
+        let cluster = try Cluster()
+        let central = try cluster.replica("central")
+        try cluster.sync(central)
+        try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        Self.pastTheNoteInterval()
+        try cluster.sync(central)
+        let before = try Self.storedBytes(cluster)
+        for horizon in ["1s", "4s"] {
+            let result = try Self.compact(cluster, "--horizon", horizon)
+            #expect(result.status == 64, "\(horizon): \(result)")
+            #expect(
+                result.stderr
+                    == "plansync-server: --horizon must be at least 5s, how often a replica's sync is noted, not "
+                    + "'\(horizon)'\n", "\(result)")
+            #expect(result.stdout.isEmpty)
+        }
+        #expect(try Self.storedBytes(cluster) == before, "a refused compaction changed the store")
+
+        let data = cluster.directory.file("other")
+        let short = try run("plansync-server", ["serve", "--data", data, "--port", "0", "--horizon", "2s"])
+        #expect(short.status == 78, "\(short)")
+        #expect(
+            short.stderr == "plansync-server: compaction.horizon must be at least 5s, how often a replica's sync is "
+                + "noted, not '2s'\n", "\(short)")
+        let sooner = try run(
+            "plansync-server", ["serve", "--data", data, "--port", "0", "--compact-every", "2h", "--horizon", "90m"])
+        #expect(sooner.status == 78, "\(sooner)")
+        #expect(
+            sooner.stderr == "plansync-server: compaction.horizon must be no shorter than compaction.every (2h), "
+                + "not '90m'\n", "\(sooner)")
+        #expect(!FileManager.default.fileExists(atPath: data), "a refused serve made a data folder")
+        let compacted = try Self.compact(cluster, "--horizon", "5s")
         #expect(compacted.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(compacted)")
     }
 }

@@ -11,6 +11,9 @@ public struct Compaction: Sendable, Hashable {
     /// The server's wall clock, in milliseconds since 1970.
     public var now: UInt64
 
+    /// The horizon a server compacts with unless told otherwise: 180 days, in milliseconds.
+    public static let defaultHorizon: UInt64 = 180 * 86_400_000
+
     public init(horizon: UInt64, now: UInt64) {
         self.horizon = horizon
         self.now = now
@@ -88,13 +91,18 @@ public struct CompactionSummary: Sendable, Hashable, Codable {
 
     public init() {}
 
-    /// Counts one compacted record.
+    /// Counts one compacted record: the entries `record` holds and `compacted` no longer does (a report keeps
+    /// its `office`).
     public mutating func add(_ record: RecordState, compacted: RecordState, storedBytes: Int) {
         records += 1
-        entries +=
-            record.fields.values.reduce(0) { $0 + $1.count }
-            + record.translations.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
+        entries += Self.entries(of: record) - Self.entries(of: compacted)
         bytes += storedBytes
+    }
+
+    /// The field and translation entries of a record.
+    static func entries(of record: RecordState) -> Int {
+        record.fields.values.reduce(0) { $0 + $1.count }
+            + record.translations.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } }
     }
 
     /// The one line `plansync-server compact` prints.

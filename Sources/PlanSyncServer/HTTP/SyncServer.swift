@@ -134,16 +134,15 @@ public struct SyncServer: Sendable {
         metrics.push(received: response.received, changed: response.changed)
         // The pull page asked for with the push, read after the commit: one round trip for a sync with edits.
         var page: PullPage?
-        if let pull = push.pull, version >= 2 {
-            let away = try await store.awaySince(replica: push.replica)
+        let pull = version >= 2 ? push.pull : nil
+        let due = try await dueNote(push.replica, pulling: pull != nil)
+        if let pull {
             page = try await store.pull(
                 since: pull.since, limit: min(pull.limit, limits.maxPullRecords), for: principal, replica: push.replica,
-                deltas: true, extra: try await pageExtra(awaySince: away))
+                deltas: true, extra: try await pageExtra(awaySince: due?.awaySince))
             metrics.pulled(records: page?.count ?? 0)
-            await noteSync(push.replica, pulled: pull.since, told: away != nil)
-        } else {
-            await noteSync(push.replica)
         }
+        await note(due, pulled: pull?.since)
         return counted(try Self.json(RecordJSON.encode(response, page: page?.json), compressingFor: request))
     }
 
@@ -219,13 +218,12 @@ public struct SyncServer: Sendable {
         if let replica { try await bind(replica, to: principal) }
         let version = try protocolVersion(request)
         try await checkHistory(request)
-        var away: UInt64?
-        if let replica { away = try await store.awaySince(replica: replica) }
+        let due = try await dueNote(replica, pulling: true)
         let page = try await store.pull(
             since: since, limit: min(limit, limits.maxPullRecords), for: principal, replica: replica,
-            deltas: version >= 2, extra: try await pageExtra(awaySince: away))
+            deltas: version >= 2, extra: try await pageExtra(awaySince: due?.awaySince))
         metrics.pulled(records: page.count)
-        await noteSync(replica, pulled: since, told: away != nil)
+        await note(due, pulled: since)
         return counted(try Self.json(page.json, compressingFor: request))
     }
 

@@ -20,12 +20,13 @@ public final class ServerMetrics: Sendable {
     let storeBytes: Gauge
     let openDecisions: Gauge
     let heldEdits: Gauge
-    /// When each replica's last sync was noted in the store, and the cursor its last pull started from, so that
-    /// a sync of many pages writes its time once (and its cursor as it moves).
-    private let noted = Mutex<[ReplicaID: (time: UInt64, pulled: UInt64?)]>([:])
+    /// When each replica's last sync was noted in the store, and whether with a pull, so that a sync of many
+    /// pages writes once.
+    private let noted = Mutex<[ReplicaID: (time: UInt64, pulling: Bool)]>([:])
 
-    /// A sync is noted in the store at most this often per replica (milliseconds).
-    static let noteInterval: UInt64 = 5_000
+    /// A sync is noted in the store at most this often per replica (milliseconds), with the cursor its pull
+    /// started from: a cursor noted a sync late only delays compaction.
+    public static let noteInterval: UInt64 = 5_000
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -105,16 +106,15 @@ public final class ServerMetrics: Sendable {
         ).increment()
     }
 
-    /// Whether a sync of `replica` at `now` should be written to the store: the first in `noteInterval`, or a
-    /// pull from a cursor beyond the one noted (what compaction waits for is kept up to date).
-    func shouldNoteSync(of replica: ReplicaID, at now: UInt64, pulled: UInt64?) -> Bool {
+    /// Whether a sync of `replica` at `now` should be written to the store: the first in `noteInterval`, or the
+    /// first pull in it after a push that asked for no page (the pushes of a sync come before its pull, and a
+    /// pull's note is the one that notes the cursor and reads whether the replica was away).
+    func shouldNoteSync(of replica: ReplicaID, at now: UInt64, pulling: Bool) -> Bool {
         noted.withLock { noted in
-            if let last = noted[replica], now < last.time + Self.noteInterval,
-                pulled.map({ cursor in last.pulled.map { cursor <= $0 } ?? false }) ?? true
-            {
+            if let last = noted[replica], now < last.time + Self.noteInterval, last.pulling || !pulling {
                 return false
             }
-            noted[replica] = (now, max(pulled ?? 0, noted[replica]?.pulled ?? 0))
+            noted[replica] = (now, pulling)
             return true
         }
     }

@@ -26,17 +26,34 @@ extension SyncServer {
         }
     }
 
-    /// Notes in the store that `replica` synced, at most once per `ServerMetrics.noteInterval` unless it pulled
-    /// from a cursor beyond the one noted (`pulled`) or was just told it had been away (`told`); a failure to note
-    /// it is logged and does not fail the sync.
-    func noteSync(_ replica: ReplicaID?, pulled: UInt64? = nil, told: Bool = false) async {
-        guard let replica else { return }
+    /// A sync to note in the store (`store.noteSync`): about one per replica every `ServerMetrics.noteInterval`,
+    /// so that a sync of many pages writes once and most syncs write nothing.
+    struct DueNote: Sendable {
+        let replica: ReplicaID
+        let time: UInt64
+        /// When the replica last synced, if a compaction marked it as away past the horizon: told in this page.
+        let awaySince: UInt64?
+    }
+
+    /// The note due for a sync of `replica` now, or nil (no replica named, or one noted within the interval).
+    /// With `pulling`, it says whether the replica was away: read only here, since a replica away past the
+    /// horizon has not pulled within the interval, and its first pull is always due.
+    func dueNote(_ replica: ReplicaID?, pulling: Bool) async throws -> DueNote? {
+        guard let replica else { return nil }
         let now = Self.now()
-        guard metrics.shouldNoteSync(of: replica, at: now, pulled: pulled) || told else { return }
+        guard metrics.shouldNoteSync(of: replica, at: now, pulling: pulling) else { return nil }
+        return DueNote(
+            replica: replica, time: now, awaySince: pulling ? try await store.awaySince(replica: replica) : nil)
+    }
+
+    /// Notes a due sync in the store, with the cursor its pull started from (`pulled`); a failure to note it is
+    /// logged and does not fail the sync.
+    func note(_ due: DueNote?, pulled: UInt64? = nil) async {
+        guard let due else { return }
         do {
-            try await store.noteSync(replica: replica, at: now, pulled: pulled)
+            try await store.noteSync(replica: due.replica, at: due.time, pulled: pulled, told: due.awaySince)
         } catch {
-            logger.warning("could not note a sync", metadata: ["replica": "\(replica)", "error": "\(error)"])
+            logger.warning("could not note a sync", metadata: ["replica": "\(due.replica)", "error": "\(error)"])
         }
     }
 

@@ -5,22 +5,24 @@ import Synchronization
 // MARK: - What operators watch
 
 extension PostgresSyncStore {
-    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
-        try await transaction { connection, logger in
-            if let pulled {
-                try await connection.query(
-                    """
-                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
-                        pulled = greatest(pulled, \(Int64(clamping: pulled))), away_since = NULL
-                    WHERE id = \(replica.rawValue)
-                    """, logger: logger)
-            } else {
-                try await connection.query(
-                    """
-                    UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
-                    WHERE id = \(replica.rawValue)
-                    """, logger: logger)
-            }
+    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?, told: UInt64?) async throws {
+        if let pulled {
+            // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
+            // Only the away mark this pull told is cleared: one a compaction set since is told at the next.
+            _ = try await statement(
+                """
+                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time))),
+                    pulled = greatest(
+                        pulled, least(\(Int64(clamping: pulled)), (SELECT coalesce(max(seq), 0) FROM record))),
+                    away_since = nullif(away_since, \(told.map { Int64(clamping: $0) }))
+                WHERE id = \(replica.rawValue)
+                """)
+        } else {
+            _ = try await statement(
+                """
+                UPDATE replica SET last_sync = greatest(coalesce(last_sync, 0), \(Int64(clamping: time)))
+                WHERE id = \(replica.rawValue)
+                """)
         }
     }
 
@@ -85,10 +87,6 @@ extension PostgresSyncStore {
 extension PostgresSyncStore {
     /// A read through the pool: the database answers now (the server's id is known without asking it).
     public func checkReadable() async throws {
-        do {
-            _ = try await client.query("SELECT 1", logger: logger).collect()
-        } catch {
-            throw StoreError.unwrapping(error, at: url)
-        }
+        _ = try await statement("SELECT 1")
     }
 }

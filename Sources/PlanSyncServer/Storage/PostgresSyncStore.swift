@@ -334,15 +334,7 @@ public final class PostgresSyncStore: SyncStore {
     }
 
     public func principal(tokenHash: String) async throws -> Principal? {
-        // One statement on every request: no transaction around it.
-        let rows: [PostgresRow]
-        do {
-            rows = try await client.query(
-                "SELECT name, hash, role, office, language FROM token WHERE revoked_at IS NULL", logger: logger
-            ).collect()
-        } catch {
-            throw StoreError.unwrapping(error, at: url)
-        }
+        let rows = try await statement("SELECT name, hash, role, office, language FROM token WHERE revoked_at IS NULL")
         return try TokenHash.principal(
             matching: tokenHash,
             among: try rows.map { row in
@@ -402,6 +394,16 @@ public final class PostgresSyncStore: SyncStore {
                 }
                 return try await body(connection, logger)
             }
+        } catch {
+            throw StoreError.unwrapping(error, at: url)
+        }
+    }
+
+    /// One statement through the pool, in no transaction of its own (a statement is atomic by itself): what runs on
+    /// every request is not wrapped in BEGIN and COMMIT.
+    func statement(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        do {
+            return try await client.query(query, logger: logger).collect()
         } catch {
             throw StoreError.unwrapping(error, at: url)
         }

@@ -5,16 +5,22 @@ import Synchronization
 // MARK: - What operators watch
 
 extension SQLiteSyncStore {
-    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws {
+    public func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?, told: UInt64?) async throws {
         try await pool.write { db in
             if let pulled {
+                // A cursor beyond the latest change is taken as the latest: what comes after it is not pulled yet.
+                // Only the away mark this pull told is cleared: one a compaction set since is told at the next.
                 try db.execute(
                     sql: """
-                        UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?), pulled = max(pulled, ?),
-                            away_since = NULL
+                        UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?),
+                            pulled = max(pulled, min(?, (SELECT coalesce(max(seq), 0) FROM record))),
+                            away_since = nullif(away_since, ?)
                         WHERE id = ?
                         """,
-                    arguments: [Int64(clamping: time), Int64(clamping: pulled), replica.rawValue])
+                    arguments: [
+                        Int64(clamping: time), Int64(clamping: pulled), told.map { Int64(clamping: $0) },
+                        replica.rawValue,
+                    ])
             } else {
                 try db.execute(
                     sql: "UPDATE replica SET last_sync = max(coalesce(last_sync, 0), ?) WHERE id = ?",

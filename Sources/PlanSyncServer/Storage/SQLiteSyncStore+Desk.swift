@@ -9,18 +9,18 @@ extension SQLiteSyncStore {
             try db.execute(
                 sql: "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
                 arguments: [DeskIdentity.idKey, ReplicaID.random().rawValue])
-            let id = try Self.deskMeta(DeskIdentity.idKey, in: db) ?? ""
+            let id = try Self.meta(DeskIdentity.idKey, in: db) ?? ""
             try db.execute(
                 sql: "INSERT INTO replica(id, token, registered_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 arguments: [id, DeskIdentity.owner, Date().ISO8601Format()])
             return DeskIdentity(
-                id: ReplicaID(id), clock: try DeskIdentity.decodeClock(Self.deskMeta(DeskIdentity.clockKey, in: db)))
+                id: ReplicaID(id), clock: try DeskIdentity.decodeClock(Self.meta(DeskIdentity.clockKey, in: db)))
         }
     }
 
     public func keepDeskClock(_ clock: HybridLogicalClock) async throws -> HybridLogicalClock {
         try await pool.write { db in
-            let kept = try DeskIdentity.decodeClock(Self.deskMeta(DeskIdentity.clockKey, in: db))
+            let kept = try DeskIdentity.decodeClock(Self.meta(DeskIdentity.clockKey, in: db))
             let later = DeskIdentity.later(kept, clock)
             if later != kept {
                 try db.execute(
@@ -32,9 +32,5 @@ extension SQLiteSyncStore {
             }
             return later
         }
-    }
-
-    private static func deskMeta(_ key: String, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 }

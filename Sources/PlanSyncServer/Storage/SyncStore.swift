@@ -72,8 +72,9 @@ public protocol SyncStore: Sendable {
     /// Notes that `replica` synced (a push or a pull answered) at `time`, in milliseconds since 1970, with the
     /// data, so each office's last sync survives a restart. A time earlier than the one noted is ignored. With
     /// `pulled`, the cursor a pull started from (every change up to it is in the replica): what compaction waits
-    /// for; a lower one than noted is ignored, and the replica has been told it was away (`awaySince`).
-    func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?) async throws
+    /// for; a lower one than noted is ignored, and one beyond the latest change counts as the latest. `told` is
+    /// the away mark that pull's page carried (`awaySince`): it is cleared, and a mark set since stays.
+    func noteSync(replica: ReplicaID, at time: UInt64, pulled: UInt64?, told: UInt64?) async throws
 
     /// Every live token's holder with the replicas bound to its name and when each last synced.
     func syncActivity() async throws -> [TokenActivity]
