@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import PlanSyncCore
 import PlanSyncServer
+import PlanSyncWorkflows
 import PlanSyncTestSupport
 import Testing
 
@@ -203,7 +204,7 @@ struct CompactionTests {
         // The field office edits offline, one edit on a record the centre is about to delete, then goes away.
         try expectSuccess(cluster.plansync(field, "set", Self.kept, "comment", "kept while away"))
         try expectSuccess(cluster.plansync(field, "set", Self.deletedRelated, "comment", "edited while away"))
-        Thread.sleep(forTimeInterval: 12)
+        try await Task.sleep(for: .seconds(12))
 
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedActivity))
@@ -326,6 +327,7 @@ struct CompactionTests {
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
+        try cluster.sync(central)
         Self.pastTheNoteInterval()
         try cluster.sync(central)
         let before = try Self.storedBytes(cluster)
