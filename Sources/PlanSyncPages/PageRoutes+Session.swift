@@ -55,10 +55,13 @@ extension PageRoutes {
         return cookie
     }
 
-    /// A path on this site to go back to, or nil: never another site's (`//host`), nor a header's end.
+    /// A path on this site to go back to, or nil: never another site's (`//host`), nor a header's end. Browsers
+    /// drop tabs and line breaks from a `Location` and read `\` as `/`, so `/<TAB>/host` or `/\host` would
+    /// lead to another site: no control character and no backslash is kept anywhere in the path.
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"),
-            !text.contains(where: { $0.isNewline || $0 == "\0" })
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"),
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\\" }),
+            !text.contains(where: \.isNewline)
         else { return nil }
         return text
     }

@@ -51,6 +51,7 @@ struct PageSessionTests {
     @Test(arguments: [
         ("/plans", "/plans"), ("/plans?period=2017-Q1", "/plans?period=2017-Q1"), ("//elsewhere.example", nil),
         ("/\\elsewhere.example", nil), ("https://elsewhere.example/", nil), ("/a\r\nSet-Cookie: x=1", nil), ("", nil),
+        ("/\t/elsewhere.example", nil), ("/\t\\elsewhere.example", nil), ("/plans\u{7f}", nil),
     ])
     func onlyPathsOnThisSiteAreGoneBackTo(path: String, expected: String?) {
         #expect(PageRoutes.localPath(path) == expected)
