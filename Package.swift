@@ -228,7 +228,7 @@ let package = Package(
         // The pages' pure parts (sessions, forms, links), with no network.
         .testTarget(
             name: "PlanSyncPagesTests",
-            dependencies: ["PlanSyncPages"],
+            dependencies: ["PlanSyncPages", "PlanSyncCore"],
             swiftSettings: upcoming
         ),
         // The client's pure parts (request sizing, deadlines), with no network.

@@ -28,31 +28,25 @@ struct Report: AsyncParsableCommand {
         var indicators: [String] = []
 
         func validate() throws {
-            guard let normalized = Period(period) else {
-                throw ValidationError("--period must be written 2017, 2017-Q1 or 2017-03, not '\(period)'")
-            }
-            if normalized.description != period {
-                throw ValidationError("--period '\(period)' should be written \(normalized)")
-            }
-            guard ProgressStatus.values.contains(status) else {
-                throw ValidationError("--status must be one of \(ProgressStatus.values.joined(separator: ", "))")
-            }
-            if let lang, !ReportLanguage.values.contains(lang) {
-                throw ValidationError("--lang must be one of \(ReportLanguage.values.joined(separator: ", "))")
-            }
-            for indicator in indicators where ReportDraft.Indicator(indicator) == nil {
-                throw ValidationError("--indicator must be NAME=VALUE, not '\(indicator)'")
+            // The office is looked up when the command runs; the rest is checked as the pages check it.
+            do {
+                _ = try draft(office: office ?? "")
+            } catch {
+                throw ValidationError(error.description)
             }
         }
 
         func run() async throws {
             let replica = try replica.open()
-            let draft = ReportDraft(
-                activity: activity, office: try await ReportWrites.office(office, in: replica), period: period,
-                status: status, narrative: text, language: lang,
-                indicators: indicators.compactMap(ReportDraft.Indicator.init))
+            let draft = try draft(office: try await ReportWrites.office(office, in: replica))
             let outcome = try await ReportWrites.write(draft, in: replica)
             print("\(outcome == .added ? "added" : "updated") report \(draft.id) (queued for the next sync)")
+        }
+
+        private func draft(office: String) throws(WorkflowError) -> ReportDraft {
+            try ReportDraft.validated(
+                activity: activity, office: office, period: period, status: status, narrative: text, language: lang,
+                indicators: indicators)
         }
     }
 
@@ -83,8 +77,10 @@ struct Report: AsyncParsableCommand {
         @Option(help: "The period: 2017, 2017-Q1 or 2017-03.") var period: String
 
         func validate() throws {
-            guard Period(period)?.description == period else {
-                throw ValidationError("--period must be written 2017, 2017-Q1 or 2017-03, not '\(period)'")
+            do {
+                _ = try Period(written: period)
+            } catch {
+                throw ValidationError(error.description)
             }
         }
 

@@ -29,7 +29,8 @@ struct UI: AsyncParsableCommand {
         let path = try replica.path
         let replica = try replica.open()
         let identity = try await replica.identity()
-        let pages = try PageRoutes(host: ReplicaPageHost(replica: replica, token: identity.token))
+        let pages = try PageRoutes(
+            host: ReplicaPageHost(replica: replica, token: identity.token, principal: identity.principal))
         let router = Router()
         pages.add(to: router)
         var logger = Logger(label: "plansync-ui")
@@ -46,14 +47,15 @@ struct UI: AsyncParsableCommand {
     }
 }
 
-/// The pages' host over a field replica: the one person it knows is the holder of the replica's own token.
+/// The pages' host over a field replica: the one person it knows is the holder of the replica's own token,
+/// read once at start (a replica's token changes only with `plansync init`, which a running `ui` does not see).
 struct ReplicaPageHost: PageHost {
     let replica: Replica
     let token: String
+    let principal: Principal
 
     func principal(token given: String) async throws -> Principal? {
-        guard PageSessions.secretsMatch(given, token) else { return nil }
-        return try await replica.identity().principal
+        Secrets.equal(given, token) ? principal : nil
     }
 
     func workspace(for principal: Principal) async throws -> any Workspace { replica }

@@ -9,22 +9,38 @@ struct PageForm: Sendable {
 
     let fields: [String: String]
 
-    init(encoded text: String) {
+    /// The fields of `text`; a name or value that does not decode (a bad `%` escape, or bytes that are not
+    /// UTF-8) is refused with 400 naming the field, rather than read as empty and saved as nothing.
+    init(encoded text: String) throws(PageRefusal) {
         var fields: [String: String] = [:]
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            func decode(_ part: Substring) -> String? {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
             }
-            let name = decode(parts[0])
-            fields[name] = parts.count > 1 ? decode(parts[1]) : ""
+            guard let name = decode(parts[0]) else {
+                throw .badRequest("a field name of the form does not decode ('\(parts[0].prefix(40))'): nothing was changed")
+            }
+            guard let value = parts.count > 1 ? decode(parts[1]) : "" else {
+                throw .badRequest(
+                    "the form's field '\(name)' does not decode (a bad % escape, or not UTF-8): nothing was changed")
+            }
+            fields[name] = value
         }
         self.fields = fields
     }
 
+    /// The form a request carries, or a refusal in one line: too large, or a field that does not decode.
     static func read(_ request: Request) async throws -> PageForm {
-        let body = try await request.body.collect(upTo: maxBytes)
-        return PageForm(encoded: String(buffer: body))
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw PageRefusal(
+                status: .contentTooLarge,
+                description: "the form is larger than \(maxBytes / 1024) KB: nothing was changed")
+        }
+        return try PageForm(encoded: String(buffer: body))
     }
 
     subscript(_ name: String) -> String? { fields[name] }

@@ -15,22 +15,22 @@ extension PageRoutes {
     /// Every open decision (`OpenDecision.all`), candidates side by side; the count shown is their number.
     func decisionsPage(_ visit: PageVisit) async throws -> PageContent {
         let decisions = try await OpenDecision.all(in: visit.workspace)
+        let schema = visit.workspace.schema
+        // Every decision's record (a held edit's own, or the one in conflict) waits on a decision: one read.
+        let awaiting = Dictionary(
+            try await visit.workspace.recordsAwaitingDecisions().map { ($0.id, $0) }, uniquingKeysWith: { $1 })
         var items: [DecisionItem] = []
         for (index, decision) in decisions.enumerated() {
             let target: WriteTarget
-            let record: RecordState?
-            if let held = decision.held {
+            if decision.held != nil {
                 target = .field("outcome")
-                record = try await visit.workspace.record(held)
             } else if let language = decision.language {
                 target = .translation(field: decision.field ?? "", language: language)
-                record = try await visit.workspace.record(decision.id)
             } else {
                 target = .field(decision.field ?? "")
-                record = try await visit.workspace.record(decision.id)
             }
-            let canDecide =
-                visit.canWrite && record.map { visit.principal.refusal(of: target, on: $0) == nil } ?? false
+            let record = awaiting[decision.held ?? decision.id]
+            let canDecide = record.map { visit.principal.refusal(of: target, on: $0, schema: schema) == nil } ?? false
             items.append(
                 DecisionItem(
                     record: decision.id, field: decision.field ?? "", language: decision.language ?? "",

@@ -55,7 +55,7 @@ extension PageRoutes {
         let children = Dictionary(grouping: records.filter { ["activity", "related"].contains($0.collection) }) {
             text($0, $0.collection == "activity" ? "section" : "activity") ?? ""
         }
-        let writes = visit.principal.role == .admin || visit.principal.role == .office
+        let writes = visit.writesReports
         func item(_ record: RecordState) -> ActivityItem {
             let statuses = (reportsByActivity[record.id] ?? []).compactMap { report -> OfficeStatus? in
                 guard let office = text(report, "office") else { return nil }
@@ -179,9 +179,10 @@ extension PageRoutes {
     /// A period asked for, written as the reports write it, or nil when none was asked for.
     static func period(_ text: String?) throws -> String? {
         guard let text else { return nil }
-        guard Period(text)?.description == text else {
-            throw PageRefusal.badRequest("'\(text)' is not a period: write 2017, 2017-Q1 or 2017-03")
+        do {
+            return try Period(written: text).description
+        } catch {
+            throw PageRefusal.badRequest(error.description)
         }
-        return text
     }
 }

@@ -36,11 +36,11 @@ extension PageRoutes {
                 })
         }
         let plans = Set(inPeriod.map { RecordID.plan(of: $0.activity) }).sorted()
-        let writes = visit.principal.role == .admin || visit.principal.role == .office
+        let writes = visit.writesReports
         var model: [String: Any] = [
             "t": visit.strings.words, "csrf": visit.csrf, "offices": offices, "noReports": offices.isEmpty,
             "periods": periods.map { PeriodOption(value: $0, selected: $0 == period) }, "hasPeriods": !periods.isEmpty,
-            "period": period ?? "", "canApprove": visit.canWrite && visit.isAdmin, "canReport": writes,
+            "period": period ?? "", "canApprove": visit.approves, "canReport": writes,
             "newHref": "/reports/new" + (period.map { "?period=\(Self.queryValue($0))" } ?? ""),
             "consolidated": plans.map { plan in
                 Link(href: "/reports/\(Self.pathSegment(plan))/\(Self.pathSegment(period ?? ""))", label: plan)
@@ -53,13 +53,15 @@ extension PageRoutes {
 
     func setApproval(_ visit: PageVisit, _ form: PageForm) async throws -> WriteOutcome {
         let period = form.text("period") ?? ""
-        let back = "/reports" + (Period(period) == nil ? "" : "?period=\(Self.queryValue(period))")
+        let back = "/reports" + ((try? Period(written: period)) == nil ? "" : "?period=\(Self.queryValue(period))")
         func refuse(_ line: String) -> WriteRefusal {
             WriteRefusal(back: back, notice: .error(visit.strings[.badForm], line))
         }
         guard let office = form.text("office") else { throw refuse("office is needed") }
-        guard Period(period)?.description == period else {
-            throw refuse("period must be written 2017, 2017-Q1 or 2017-03, not '\(period)'")
+        do {
+            _ = try Period(written: period)
+        } catch {
+            throw refuse(error.description)
         }
         guard let state = form.text("state"), ["approved", "open"].contains(state) else {
             throw refuse("state must be approved or open")
@@ -79,20 +81,23 @@ extension PageRoutes {
 
     /// The form an office (or the central team, for any office) writes or edits a report with.
     func reportForm(_ visit: PageVisit) async throws -> PageContent {
-        guard visit.principal.role == .admin || visit.principal.role == .office else {
-            throw PageRefusal(status: .forbidden, description: "only an office or the central team writes reports")
+        if let refusal = ReportWrites.reportRefusal(for: visit.principal, schema: visit.workspace.schema) {
+            throw PageRefusal(status: .forbidden, description: refusal)
         }
         let schema = visit.workspace.schema
         let request = visit.request
         let activity = request.query("activity")
         // A period the form was refused for comes back as written, to be corrected in place.
         let written = request.query("period")
-        let period = written.flatMap { Period($0)?.description == $0 ? $0 : nil }
-        let office = visit.isAdmin ? request.query("office") : visit.principal.office
-        var existing: ReportSummary?
+        let period = written.flatMap { (try? Period(written: $0))?.description }
+        let office = visit.namesOffice ? request.query("office") : visit.principal.office
+        var existing: RecordState?
         if let activity, let period, let office {
-            existing = try await ReportSummary.all(in: visit.workspace, office: office, period: period)
-                .first { $0.activity == activity }
+            existing = try await visit.workspace.record(ReportDraft.id(activity: activity, office: office, period: period))
+                .flatMap { $0.isDeleted || $0.collection != "report" ? nil : $0 }
+        }
+        func text(_ field: String) -> String? {
+            (existing?.value(of: field, schema: schema)?.text).flatMap { $0.isEmpty ? nil : $0 }
         }
         let activities = try await visit.workspace.records()
             .filter { ["activity", "related"].contains($0.collection) && !$0.isDeleted }
@@ -102,19 +107,20 @@ extension PageRoutes {
                 return Option(
                     value: record.id, label: "\(record.id) · \(line.prefix(80))", selected: record.id == activity)
             }
-        let status = existing?.status ?? "on-track"
-        let language = existing?.language.flatMap { $0.isEmpty ? nil : $0 } ?? visit.language
+        let status = text("status") ?? "on-track"
+        let language = text("language") ?? visit.language
         let model: [String: Any] = [
             "t": visit.strings.words, "csrf": visit.csrf, "activities": activities, "period": written ?? "",
-            "office": office ?? "", "askOffice": visit.isAdmin,
+            "office": office ?? "", "askOffice": visit.namesOffice,
             "statuses": ProgressStatus.values.map {
                 Option(value: $0, label: visit.strings.report.status($0), selected: $0 == status)
             },
             "languages": ReportLanguage.values.map {
                 Option(value: $0, label: visit.strings.report.languageName($0), selected: $0 == language)
             },
-            "narrative": existing?.narrative ?? "",
-            "indicators": existing?.indicators.joined(separator: "\n") ?? "",
+            "narrative": text("narrative") ?? "",
+            "indicators": (existing?.fields["indicators", default: []].map(\.value) ?? []).sorted()
+                .joined(separator: "\n"),
         ]
         return PageContent(title: visit.strings[.writeReport], body: renderer.render("report-form", model))
     }
@@ -124,39 +130,28 @@ extension PageRoutes {
         let activity = form.text("activity") ?? ""
         let period = form.text("period")?.trimmingCharacters(in: .whitespaces) ?? ""
         var formBack = "/reports/new?activity=\(Self.queryValue(activity))&period=\(Self.queryValue(period))"
-        if visit.isAdmin, let office = form.text("office") { formBack += "&office=\(Self.queryValue(office))" }
+        if visit.namesOffice, let office = form.text("office") { formBack += "&office=\(Self.queryValue(office))" }
         func refuse(_ line: String) -> WriteRefusal {
             WriteRefusal(back: formBack, notice: .error(visit.strings[.badForm], line))
         }
-        guard !activity.isEmpty else { throw refuse("choose an activity") }
-        guard let normalized = Period(period), normalized.description == period else {
-            throw refuse("period must be written 2017, 2017-Q1 or 2017-03, not '\(period)'")
-        }
-        guard let status = form.text("status"), ProgressStatus.values.contains(status) else {
-            throw refuse("status must be one of \(ProgressStatus.values.joined(separator: ", "))")
-        }
-        let language = form.text("language")
-        if let language, !ReportLanguage.values.contains(language) {
-            throw refuse("language must be one of \(ReportLanguage.values.joined(separator: ", "))")
-        }
-        var indicators: [ReportDraft.Indicator] = []
-        for line in (form.text("indicators") ?? "").split(whereSeparator: \.isNewline) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty else { continue }
-            guard let indicator = ReportDraft.Indicator(trimmed) else {
-                throw refuse("each indicator is NAME=VALUE on its own line, not '\(trimmed)'")
-            }
-            indicators.append(indicator)
-        }
+        // An office names its own office or none; another office's report is the core's to refuse when saved.
         let office: String
         do {
-            office = try await ReportWrites.office(visit.isAdmin ? form.text("office") : nil, in: visit.workspace)
+            office = try await ReportWrites.office(form.text("office"), in: visit.workspace)
         } catch {
-            throw refuse(visit.isAdmin ? "office is needed" : Self.line(error))
+            throw refuse("choose the office the report is for")
         }
-        let draft = ReportDraft(
-            activity: activity, office: office, period: period, status: status, narrative: form.text("narrative"),
-            language: language, indicators: indicators)
+        // One indicator a line; blank lines are the textarea's, not indicators.
+        let indicators = (form.text("indicators") ?? "").split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let draft: ReportDraft
+        do {
+            draft = try ReportDraft.validated(
+                activity: activity, office: office, period: period, status: form.text("status") ?? "",
+                narrative: form.text("narrative"), language: form.text("language"), indicators: indicators)
+        } catch {
+            throw refuse(error.description)
+        }
         do {
             try await ReportWrites.write(draft, in: visit.workspace)
         } catch {

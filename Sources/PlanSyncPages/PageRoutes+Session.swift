@@ -15,10 +15,16 @@ extension PageRoutes {
     }
 
     func signIn(_ request: Request) async throws -> Response {
-        let form = try await PageForm.read(request)
+        let strings = PageStrings(language: request.pageLanguage)
+        if let refusal = crossSiteRefusal(request) { return forbidden(strings, refusal) }
+        let form: PageForm
+        do {
+            form = try await PageForm.read(request)
+        } catch let refusal as PageRefusal {
+            return refused(strings, refusal.description, status: refusal.status)
+        }
         let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         guard !token.isEmpty, try await host.principal(token: token) != nil else {
-            let strings = PageStrings(language: request.pageLanguage)
             return signInForm(request, error: strings[.badToken], status: .unauthorized)
         }
         if let old = request.cookies[Self.sessionCookie]?.value { sessions.end(old) }
@@ -55,10 +61,13 @@ extension PageRoutes {
         return cookie
     }
 
-    /// A path on this site to go back to, or nil: never another site's (`//host`), nor a header's end.
+    /// A path on this site to go back to, or nil: never another site's (`//host`), nor a header's end. Browsers
+    /// drop tabs and line breaks from a `Location` and read `\` as `/`, so `/<TAB>/host` or `/\host` would
+    /// lead to another site: no control character and no backslash is kept anywhere in the path.
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\"),
-            !text.contains(where: { $0.isNewline || $0 == "\0" })
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"),
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\\" }),
+            !text.contains(where: \.isNewline)
         else { return nil }
         return text
     }
@@ -130,15 +139,21 @@ extension PageRoutes {
     func write(_ request: Request, _ action: (PageVisit, PageForm) async throws -> WriteOutcome) async throws
         -> Response
     {
-        let form = try await PageForm.read(request)
         let strings = PageStrings(language: request.pageLanguage)
+        if let refusal = crossSiteRefusal(request) { return forbidden(strings, refusal) }
+        let form: PageForm
+        do {
+            form = try await PageForm.read(request)
+        } catch let refusal as PageRefusal {
+            return refused(strings, refusal.description, status: refusal.status)
+        }
         guard let visit = try await visit(request) else {
             return forbidden(strings, "not signed in: sign in at / first")
         }
-        guard let csrf = form["csrf"], PageSessions.secretsMatch(csrf, visit.csrf) else {
+        guard let csrf = form["csrf"], Secrets.equal(csrf, visit.csrf) else {
             return forbidden(strings, "the form's csrf token is missing or wrong: reload the page and try again")
         }
-        guard visit.canWrite else { return forbidden(strings, "a viewer token writes nothing") }
+        if let refusal = visit.principal.refusalOfEveryWrite { return forbidden(strings, refusal) }
         do {
             let outcome = try await action(visit, form)
             sessions.post(outcome.notice, to: visit.session)
@@ -153,10 +168,34 @@ extension PageRoutes {
         }
     }
 
+    /// Why a POST is refused as sent from another site, or nil. A form elsewhere could otherwise sign a browser
+    /// in under another person's token, or write with the session the browser holds: every POST whose browser
+    /// says it is cross-site, or that names an origin other than this site's own, is refused before it is read.
+    func crossSiteRefusal(_ request: Request) -> String? {
+        if request.headers[Self.fetchSite]?.lowercased() == "cross-site" {
+            return "this form was sent from another site (Sec-Fetch-Site: cross-site)"
+        }
+        guard let origin = request.headers[.origin] else { return nil }
+        let own = "\(secureCookies ? "https" : "http")://\(request.head.authority ?? "")"
+        guard origin.lowercased() == own.lowercased() else {
+            return "this form was sent from another site (Origin: \(origin)), not from \(own)"
+        }
+        return nil
+    }
+
+    private static let fetchSite = HTTPField.Name("Sec-Fetch-Site")!
+
     private func forbidden(_ strings: PageStrings, _ line: String) -> Response {
-        let body = renderer.render("refused", ["text": strings[.forbidden], "detail": line])
+        refused(strings, line, status: .forbidden, text: strings[.forbidden])
+    }
+
+    /// A POST refused before anything was read or done, as one line on a page of its own.
+    private func refused(
+        _ strings: PageStrings, _ line: String, status: HTTPResponse.Status, text: String? = nil
+    ) -> Response {
+        let body = renderer.render("refused", ["text": text ?? strings[.refused], "detail": line])
         let layout = Layout(strings: strings, title: strings[.refused], path: "/", body: body)
-        return PageResponse.html(renderer.page(layout), status: .forbidden)
+        return PageResponse.html(renderer.page(layout), status: status)
     }
 
     /// An error as one line.

@@ -87,9 +87,14 @@ struct PageVisit: Sendable {
     let workspace: any Workspace
     let strings: PageStrings
 
-    /// Whether the pages offer this person forms that write: a viewer's pages have none.
-    var canWrite: Bool { principal.role != .viewer }
-    var isAdmin: Bool { principal.role == .admin }
+    /// Whether the pages offer this person forms that write at all: a viewer's pages have none.
+    var canWrite: Bool { principal.refusalOfEveryWrite == nil }
+    /// Whether this person writes reports (an office its own, the central team any office's), as the core decides.
+    var writesReports: Bool { ReportWrites.reportRefusal(for: principal, schema: workspace.schema) == nil }
+    /// Whether this person approves and reopens an office's period, as the core decides.
+    var approves: Bool { ReportWrites.approvalRefusal(for: principal, schema: workspace.schema) == nil }
+    /// Whether a report form names its office: the token belongs to no office (`ReportWrites.office`).
+    var namesOffice: Bool { principal.office == nil }
     var language: String { strings.language }
 }
 

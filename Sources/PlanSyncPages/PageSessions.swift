@@ -1,4 +1,5 @@
 import Foundation
+import PlanSyncCore
 import Synchronization
 
 /// The browsers signed in to the pages, kept in this process's memory: a restart signs everyone out, and
@@ -26,8 +27,8 @@ public final class PageSessions: Sendable {
 
     /// Opens a session for `token`, returning its id.
     func start(token: String, now: Date = Date()) -> String {
-        let id = Self.randomHex()
-        let session = Session(token: token, csrf: Self.randomHex(), lastSeen: now)
+        let id = Secrets.randomHex()
+        let session = Session(token: token, csrf: Secrets.randomHex(), lastSeen: now)
         sessions.withLock { sessions in
             sessions = sessions.filter { now.timeIntervalSince($0.value.lastSeen) < idleLimit }
             sessions[id] = session
@@ -66,19 +67,6 @@ public final class PageSessions: Sendable {
         _ = sessions.withLock { $0.removeValue(forKey: id) }
     }
 
-    /// Whether two secrets (tokens, CSRF tokens) are equal, compared in a time that depends on their lengths
-    /// only, so that timing tells nothing of how much of a guess was right.
-    public static func secretsMatch(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
-
-    /// 32 random bytes from the system's generator, as hex.
-    static func randomHex() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
-    }
 }
 
 /// One line shown after a write: what it did, or why nothing was done.

@@ -35,10 +35,15 @@ struct PageStrings: Sendable {
     subscript(_ label: ReportStrings.Label) -> String { report[label] }
 
     /// Every word, by name, for the templates (`{{t.plans}}`).
-    var words: [String: String] {
-        var words: [String: String] = [:]
-        for label in Label.allCases { words[label.rawValue] = self[label] }
-        for label in ReportStrings.Label.allCases { words[label.rawValue] = report[label] }
-        return words
-    }
+    var words: [String: String] { Self.wordsByLanguage[language] ?? [:] }
+
+    /// Every page's words, built once per language rather than for each page.
+    private static let wordsByLanguage: [String: [String: String]] = Dictionary(
+        uniqueKeysWithValues: languages.map { language in
+            let strings = PageStrings(language: language)
+            var words: [String: String] = [:]
+            for label in Label.allCases { words[label.rawValue] = strings[label] }
+            for label in ReportStrings.Label.allCases { words[label.rawValue] = strings.report[label] }
+            return (language, words)
+        })
 }

@@ -40,7 +40,12 @@ public struct ReportDraft: Sendable, Hashable {
 
     /// The report's id: one record per (activity, office, period), so two devices of one office reporting
     /// offline on the same activity and period write one record.
-    public var id: String { "\(activity)/report/\(office)/\(period)" }
+    public var id: String { Self.id(activity: activity, office: office, period: period) }
+
+    /// The id of the report of `office` on `activity` for `period`.
+    public static func id(activity: String, office: String, period: String) -> String {
+        "\(activity)/report/\(office)/\(period)"
+    }
 }
 
 /// The report workflows a person runs — write a report, approve or reopen a period — for the command line

@@ -39,9 +39,17 @@ struct Browser {
         try await send(.GET, path, body: nil)
     }
 
-    mutating func post(_ path: String, _ fields: [(String, String)]) async throws -> Page {
+    /// Posts a form; `headers` as another site's page (or a browser's) would add them.
+    mutating func post(_ path: String, _ fields: [(String, String)], headers: [(String, String)] = []) async throws
+        -> Page
+    {
         let body = fields.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
-        return try await send(.POST, path, body: body)
+        return try await send(.POST, path, body: body, headers: headers)
+    }
+
+    /// Posts a body as it is, encoded or not.
+    mutating func post(_ path: String, encoded body: String) async throws -> Page {
+        try await send(.POST, path, body: body)
     }
 
     /// Signs in with `token`, as the form at `/` does; the response to the form.
@@ -49,9 +57,12 @@ struct Browser {
         try await post("/signin", [("token", token)])
     }
 
-    private mutating func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> Page {
+    private mutating func send(
+        _ method: HTTPMethod, _ path: String, body: String?, headers: [(String, String)] = []
+    ) async throws -> Page {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if !cookies.isEmpty {
             request.headers.add(name: "Cookie", value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }

@@ -73,6 +73,35 @@ struct PageTests {
         #expect(try cluster.dump(replica).contains(#""collection" : "report""#))
     }
 
+    @Test func aPostFromAnotherSiteIsRefusedAndChangesNothing() async throws {
+        let cluster = try Cluster()
+        let (replica, token) = try cluster.signedReplica("kabul", role: "office", office: "AFG")
+        let ui = try PagesProcess.start(replica: replica)
+        var browser = Browser(ui.url)
+        let elsewhere = [("Origin", "http://elsewhere.example")]
+        for headers in [elsewhere, [("Sec-Fetch-Site", "cross-site")], [("Origin", "null")]] {
+            let signIn = try await browser.post("/signin", [("token", token)], headers: headers)
+            #expect(signIn.status == 403, "\(headers)")
+            #expect(signIn.count(#"<p class="error" role="alert">"#) == 1)
+            #expect(browser.cookies["plansync_session"] == nil, "\(headers) signed in")
+        }
+        let signedIn = try await browser.post("/signin", [("token", token)], headers: [("Origin", ui.url)])
+        #expect(signedIn.location == "/plans")
+        let csrf = try #require(try await browser.get("/plans").csrf)
+        let fields = [("csrf", csrf), ("activity", Self.activity), ("period", "2017-Q1"), ("status", "on-track")]
+        let before = try cluster.dump(replica)
+        for headers in [elsewhere, [("Sec-Fetch-Site", "cross-site"), ("Origin", ui.url)]] {
+            let refused = try await browser.post("/reports", fields, headers: headers)
+            #expect(refused.status == 403, "\(headers)")
+            #expect(refused.count(#"<p class="error" role="alert">"#) == 1)
+        }
+        #expect(try cluster.dump(replica) == before)
+        let sameSite = [("Origin", ui.url), ("Sec-Fetch-Site", "same-origin")]
+        #expect(try await browser.post("/reports", fields, headers: sameSite).location == "/reports?period=2017-Q1")
+        #expect(try await browser.post("/sync", [("csrf", csrf), ("back", "/plans")]).location == "/plans")
+        #expect(try cluster.dump(replica).contains(#""collection" : "report""#))
+    }
+
     @Test func aViewerSeesNoFormThatWritesAndAForgedPostIsRefused() async throws {
         let cluster = try Cluster()
         let central = try cluster.replica("central")

@@ -1,4 +1,5 @@
 import Foundation
+import PlanSyncCore
 import Testing
 
 @testable import PlanSyncPages
@@ -35,11 +36,11 @@ struct PageSessionTests {
         ("a", "a", true), ("abc", "abd", false), ("abc", "ab", false), ("", "", true), ("ps_1", "ps_1 ", false),
     ])
     func secretsMatchOnlyWhenEqual(a: String, b: String, equal: Bool) {
-        #expect(PageSessions.secretsMatch(a, b) == equal)
+        #expect(Secrets.equal(a, b) == equal)
     }
 
-    @Test func aFormIsDecodedAsBrowsersEncodeIt() {
-        let form = PageForm(encoded: "value=caf%C3%A9+au+lait%0D%0Anext&csrf=ab&empty=&value2=a%3Db&value2=last&flag")
+    @Test func aFormIsDecodedAsBrowsersEncodeIt() throws {
+        let form = try PageForm(encoded: "value=caf%C3%A9+au+lait%0D%0Anext&csrf=ab&empty=&value2=a%3Db&value2=last&flag")
         #expect(form["value"] == "café au lait\r\nnext")
         #expect(form.text("value") == "café au lait\nnext")
         #expect(form["empty"] == "" && form.text("empty") == nil)
@@ -49,8 +50,23 @@ struct PageSessionTests {
     }
 
     @Test(arguments: [
+        ("csrf=ab&narrative=50%+done", "'narrative'"), ("narrative=%E9t%E9", "'narrative'"),
+        ("csrf=ab&na%zzme=x", "a field name"),
+    ])
+    func aFieldThatDoesNotDecodeIsRefusedByName(encoded: String, named: String) {
+        #expect {
+            try PageForm(encoded: encoded)
+        } throws: { error in
+            let refusal = error as? PageRefusal
+            return refusal?.status == .badRequest && refusal?.description.contains(named) == true
+                && refusal?.description.contains("\n") == false
+        }
+    }
+
+    @Test(arguments: [
         ("/plans", "/plans"), ("/plans?period=2017-Q1", "/plans?period=2017-Q1"), ("//elsewhere.example", nil),
         ("/\\elsewhere.example", nil), ("https://elsewhere.example/", nil), ("/a\r\nSet-Cookie: x=1", nil), ("", nil),
+        ("/\t/elsewhere.example", nil), ("/\t\\elsewhere.example", nil), ("/plans\u{7f}", nil),
     ])
     func onlyPathsOnThisSiteAreGoneBackTo(path: String, expected: String?) {
         #expect(PageRoutes.localPath(path) == expected)

@@ -48,7 +48,7 @@ public struct Principal: Hashable, Sendable, Codable {
         case .admin:
             return nil
         case .viewer:
-            return "a viewer token writes nothing"
+            return refusalOfEveryWrite
         case .office:
             let collection = schema.collection(record.collection)
             if collection?.scope == .office {
@@ -73,6 +73,15 @@ public struct Principal: Hashable, Sendable, Codable {
                 return nil
             }
             return "a translator token for '\(self.language ?? "?")' writes only \(self.language ?? "?") translations of shared content, not \(target)"
+        }
+    }
+
+    /// Why this principal writes nothing at all, whatever the record, or nil when some write is open to it: what
+    /// a front end asks before it offers any form that writes.
+    public var refusalOfEveryWrite: String? {
+        switch role {
+        case .viewer: "a viewer token writes nothing"
+        case .admin, .office, .translator: nil
         }
     }
 

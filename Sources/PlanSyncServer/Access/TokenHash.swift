@@ -5,9 +5,7 @@ import PlanSyncCore
 public enum TokenHash {
     /// A new secret: `ps_` and 64 hexadecimal digits (256 random bits).
     public static func newToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return "ps_" + hex(bytes)
+        "ps_" + Secrets.randomHex()
     }
 
     /// The stored form of a token.
@@ -19,20 +17,10 @@ public enum TokenHash {
     /// rather than looking one up by value. A row whose role this version does not know holds no one.
     static func principal(matching hash: String, among live: [(hash: String, principal: Principal?)]) -> Principal? {
         var found: Principal?
-        for row in live where constantTimeEqual(row.hash, hash) {
+        for row in live where Secrets.equal(row.hash, hash) {
             if let principal = row.principal { found = principal }
         }
         return found
-    }
-
-    /// Equal strings, compared in time that depends only on their lengths.
-    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let a = Array(left.utf8)
-        let b = Array(right.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {
