@@ -12,15 +12,20 @@ struct ReadmeTests {
         let readme = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
         let script = ReadmeScript(markdown: readme)
         #expect(script.blocks.count >= 8, "the README's shell blocks were not found")
-        let outcome = try script.run(environment: ["REPO": Self.repository.path, "PORT": String(try freePort())])
+        // PORT to PORT + 4 are used: a block of free ports below the range the system hands out for port 0, so
+        // no server another test starts meanwhile takes one of them.
+        let port = try freePortBlock(count: 5)
+        let outcome = try script.run(environment: ["REPO": Self.repository.path, "PORT": String(port)])
         #expect(outcome.failure == nil, "\(outcome.failure ?? "")")
     }
 
-    /// A broken command fails the run and the report shows its block; a background job does not outlive it.
+    /// A broken command fails the run and the report shows its block; a background job does not outlive it, and
+    /// `timeout` stops what it runs (no signal is blocked in the script).
     @Test func aBrokenBlockFailsAndIsShown() throws {
         let markdown = """
             ```sh
             sleep 300 &
+            timeout 1 sleep 120 || echo "timeout stopped it"
             echo first block
             ```
 
@@ -44,7 +49,7 @@ struct ReadmeTests {
             (failure.components(separatedBy: "--- it printed:").last ?? "")
             .components(separatedBy: "--- the last lines before it:").first ?? ""
         let before = failure.components(separatedBy: "--- the last lines before it:").last ?? ""
-        #expect(before.contains("first block"), "\(failure)")
+        #expect(before.contains("timeout stopped it") && before.contains("first block"), "\(failure)")
         #expect(printed.contains("before") && printed.contains("plansync: "), "\(failure)")
         #expect(!printed.contains("never-reached") && !printed.contains("first block"), "\(failure)")
     }
@@ -139,6 +144,20 @@ struct ReadmeScript {
 
     static func marker(_ index: Int) -> String { "@@ README block \(index + 1) @@" }
 
+    /// How long the whole script may run before its process group is killed: a hung block fails the test.
+    static let deadline: DispatchTimeInterval = .seconds(20 * 60)
+
+    /// Starts bash on the script given as its argument with every signal unblocked and handled by default, as
+    /// the leader of a new process group.
+    static let cleanStart = """
+        import os, signal, sys
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])
+        for number in (signal.SIGINT, signal.SIGQUIT, signal.SIGPIPE, signal.SIGTERM):
+            signal.signal(number, signal.SIG_DFL)
+        os.setpgrp()
+        os.execv("/bin/bash", ["bash", sys.argv[1]])
+        """
+
     var text: String {
         // SIGKILL: a signal the test process ignores (SIGTERM may be) stays ignored in the script's jobs.
         var script = ["set -euo pipefail", "trap 'kill -KILL $(jobs -p) 2>/dev/null; wait' EXIT"]
@@ -161,8 +180,11 @@ struct ReadmeScript {
         defer { try? log.close() }
 
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [scriptPath]
+        // The script runs as a user's shell runs it: no signal blocked or ignored (the test process blocks
+        // SIGTERM in the threads that start children, and a `timeout` could then never stop what it runs), and
+        // in a process group of its own, which the deadline kills whole.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", Self.cleanStart, scriptPath]
         process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
         var variables = ProcessInfo.processInfo.environment
         for name in ["PLANSYNC_REPLICA", "PLANSYNC_TOKEN", "PLANSYNC_TIMEOUT"] { variables[name] = nil }
@@ -173,7 +195,11 @@ struct ReadmeScript {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        let group = process.processIdentifier
+        let deadline = DispatchWorkItem { kill(-group, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.deadline, execute: deadline)
         process.waitUntilExit()
+        deadline.cancel()
 
         guard process.terminationStatus != 0 else { return (0, nil) }
         let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
@@ -208,4 +234,33 @@ func freePort() throws -> Int {
     }
     guard bound else { throw POSIXError(.EADDRINUSE) }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The first of `count` consecutive loopback ports nobody listens on now, chosen at random below the range the
+/// system hands out for port 0 (`ip_local_port_range`), so that servers started on port 0 never take one.
+func freePortBlock(count: Int) throws -> Int {
+    let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8))
+        .flatMap { Int($0.split(whereSeparator: \.isWhitespace).first ?? "") } ?? 32_768
+    let ceiling = min(range, 65_536) - count
+    for _ in 0..<200 {
+        let first = Int.random(in: 10_000...max(10_000, ceiling))
+        if (first..<first + count).allSatisfy(portIsFree) { return first }
+    }
+    throw POSIXError(.EADDRINUSE)
+}
+
+/// Whether `port` can be bound on 127.0.0.1 now.
+private func portIsFree(_ port: Int) -> Bool {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return false }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = UInt16(port).bigEndian
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+        }
+    }
 }
