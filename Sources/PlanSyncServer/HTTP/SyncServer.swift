@@ -227,13 +227,18 @@ public struct SyncServer: Sendable {
         return counted(try Self.json(page.json, compressingFor: request))
     }
 
+    /// How answers are gzipped: zlib's fastest level. Pull pages repeat their keys and replica ids so much that
+    /// level 1 comes within a few per cent of the default level's size for a fraction of its CPU, which the
+    /// server spends on every page for every replica (docs/PERFORMANCE.md, "Many replicas").
+    static let answerCompression = ZlibConfiguration(compressionLevel: .fastestCompression)
+
     /// A JSON answer, gzip-compressed when the client accepts it and it is over 512 bytes.
     static func json(_ text: String, compressingFor request: Request) throws -> Response {
         var body = ByteBuffer(string: text)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if request.headers[.acceptEncoding]?.contains("gzip") == true, body.readableBytes > 512 {
-            body = try body.compress(with: .gzip())
+            body = try body.compress(with: .gzip(configuration: Self.answerCompression))
             headers[.contentEncoding] = "gzip"
         }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
