@@ -16,10 +16,9 @@ extension PageRoutes {
 
     func signIn(_ request: Request) async throws -> Response {
         let strings = PageStrings(language: request.pageLanguage)
-        if let refusal = crossSiteRefusal(request) { return forbidden(strings, refusal) }
         let form: PageForm
         do {
-            form = try await PageForm.read(request)
+            form = try await posted(request)
         } catch let refusal as PageRefusal {
             return refused(strings, refusal.description, status: refusal.status)
         }
@@ -140,10 +139,9 @@ extension PageRoutes {
         -> Response
     {
         let strings = PageStrings(language: request.pageLanguage)
-        if let refusal = crossSiteRefusal(request) { return forbidden(strings, refusal) }
         let form: PageForm
         do {
-            form = try await PageForm.read(request)
+            form = try await posted(request)
         } catch let refusal as PageRefusal {
             return refused(strings, refusal.description, status: refusal.status)
         }
@@ -166,6 +164,13 @@ extension PageRoutes {
             sessions.post(.error(visit.strings[.refused], Self.line(error)), to: visit.session)
             return PageResponse.redirect(back)
         }
+    }
+
+    /// The form a POST carries, read alike for every POST: refused before it is read when sent from another site
+    /// (403), and refused when too large or when a field does not decode.
+    private func posted(_ request: Request) async throws -> PageForm {
+        if let refusal = crossSiteRefusal(request) { throw PageRefusal(status: .forbidden, description: refusal) }
+        return try await PageForm.read(request)
     }
 
     /// Why a POST is refused as sent from another site, or nil. A form elsewhere could otherwise sign a browser
@@ -193,7 +198,8 @@ extension PageRoutes {
     private func refused(
         _ strings: PageStrings, _ line: String, status: HTTPResponse.Status, text: String? = nil
     ) -> Response {
-        let body = renderer.render("refused", ["text": text ?? strings[.refused], "detail": line])
+        let text = text ?? (status == .forbidden ? strings[.forbidden] : strings[.refused])
+        let body = renderer.render("refused", ["text": text, "detail": line])
         let layout = Layout(strings: strings, title: strings[.refused], path: "/", body: body)
         return PageResponse.html(renderer.page(layout), status: status)
     }
