@@ -132,13 +132,13 @@ public final class PagesProcess: Sendable {
     public func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        waitForExit(process)
     }
 
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            waitForExit(process)
         }
     }
 }
@@ -202,7 +202,7 @@ public final class ServerProcess: Sendable {
     public func stop(signal: Int32 = SIGTERM) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        waitForExit(process)
     }
 
     public var isRunning: Bool { process.isRunning }
@@ -224,7 +224,25 @@ public final class ServerProcess: Sendable {
     deinit {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            waitForExit(process)
         }
+    }
+}
+
+/// Waits until `process` has ended. Foundation's `waitUntilExit` can miss a child's end and spin for ever
+/// (a server left a zombie, its test hung); so this polls, and after 10 s reaps the child itself if it has
+/// ended unnoticed (its exit status is then unknown to `process`), killing it after 60 s.
+func waitForExit(_ process: Process) {
+    let pid = process.processIdentifier
+    let started = Date()
+    while process.isRunning {
+        let waited = Date().timeIntervalSince(started)
+        if waited > 10 {
+            var status: Int32 = 0
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || reaped == -1 { return }
+        }
+        if waited > 60 { kill(pid, SIGKILL) }
+        usleep(10_000)
     }
 }
