@@ -10,6 +10,9 @@ import PlanSyncCore
 public final class SQLiteSyncStore: SyncStore {
     let pool: DatabasePool
     let schema: Schema
+    /// The server's id, kept in `meta` when the data folder was made and never changed: read once, at open (it
+    /// is checked on every request, `ServerIdentity`).
+    let server: ReplicaID
     /// The epoch this process serves, once opened.
     private let opened = Mutex<Task<Epoch, any Error>?>(nil)
     /// Open decisions and held edits per record, brought up to date from the changes after its sequence at
@@ -26,7 +29,7 @@ public final class SQLiteSyncStore: SyncStore {
         self.schema = schema
         self.pool = try DatabasePool(path: directory + "/plansync.sqlite", configuration: configuration)
         try Self.migrator.migrate(pool)
-        try pool.write { db in
+        server = try pool.write { db in
             let existing = try Self.meta("server_id", in: db).map(ReplicaID.init)
             let server = existing ?? ReplicaID.random()
             if existing == nil {
@@ -44,6 +47,7 @@ public final class SQLiteSyncStore: SyncStore {
             } else if !missing.isEmpty {
                 logger?.info("added bundled content new in this version", metadata: ["records": "\(missing.count)"])
             }
+            return server
         }
     }
 
@@ -169,9 +173,7 @@ public final class SQLiteSyncStore: SyncStore {
         return migrator
     }
 
-    public func serverID() async throws -> ReplicaID {
-        try await pool.read { db in ReplicaID(try Self.meta("server_id", in: db) ?? "") }
-    }
+    public func serverID() async throws -> ReplicaID { server }
 
     public func epoch() async throws -> Epoch {
         // One epoch per process even when the first requests arrive together: they all await one opening.
