@@ -69,9 +69,7 @@ struct Sync: AsyncParsableCommand {
         -> SyncReport
     {
         let identity = try await replica.identity()
-        var transport = try HTTPTransport(
-            baseURL: identity.serverURL, token: identity.token, trusting: identity.serverCA)
-        transport.server = identity.serverID
+        let transport = try HTTPTransport(for: identity)
         var session = SyncSession(replica: replica, transport: transport)
         if changes { session.changeLimit = Self.changeLimit }
         let progressLine = ProgressLine(traffic: transport.traffic, enabled: showProgress)

@@ -70,7 +70,8 @@ enum SyncOnce {
         let transport = HTTPTransport(baseURL: server, token: token)
         let session = try await transport.session()
         let replica = try Replica.create(at: path, serverURL: server, token: token, session: session)
-        let report = try await SyncSession(replica: replica, transport: transport).run { progress in
+        let synced = try HTTPTransport(for: try await replica.identity())
+        let report = try await SyncSession(replica: replica, transport: synced).run { progress in
             if progress.phase == .pull { lastPage.withLock { $0 = clock.now } }
         }
         let seconds = (clock.now - start).seconds

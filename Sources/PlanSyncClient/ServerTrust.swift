@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOSSL
+import PlanSyncReplica
 import Synchronization
 
 /// Which certificates an https server may present: the system's authorities, and a deployment's own
@@ -17,6 +18,14 @@ extension HTTPTransport {
             return
         }
         self.init(baseURL: baseURL, token: token, client: try Self.client(trusting: caPEM))
+    }
+
+    /// The transport a replica syncs through: its server's address, token and certificate authority, naming its
+    /// server on every request. `plansync sync`, the pages' "Sync now" and the benchmark's replicas all sync
+    /// through this one, so what they send is the same.
+    public init(for identity: ReplicaIdentity) throws {
+        try self.init(baseURL: identity.serverURL, token: identity.token, trusting: identity.serverCA)
+        server = identity.serverID
     }
 
     /// The certificates in `pem`, or an error saying the text holds none.

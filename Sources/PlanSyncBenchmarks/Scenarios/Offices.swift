@@ -69,7 +69,8 @@ enum Offices {
                     let replica = try Replica.create(
                         at: plan.folder + "/office-\(index).sqlite", serverURL: plan.server, token: token,
                         session: try await transport.session())
-                    _ = try await SyncSession(replica: replica, transport: transport).run()
+                    let own = try HTTPTransport(for: try await replica.identity())
+                    _ = try await SyncSession(replica: replica, transport: own).run()
                     return (index, replica)
                 }
             }
@@ -97,8 +98,7 @@ enum Offices {
     /// One office's work: rounds of edits, each followed by a sync whose latency is returned (milliseconds).
     static func work(_ replica: Replica, index: Int, plan: OfficesPlan) async throws -> [Double] {
         var random = SplitMix64(seed: 1_000 + UInt64(index))
-        let session = SyncSession(
-            replica: replica, transport: HTTPTransport(baseURL: plan.server, token: plan.tokens[index]))
+        let session = SyncSession(replica: replica, transport: try HTTPTransport(for: try await replica.identity()))
         var latencies: [Double] = []
         for _ in 0..<plan.rounds {
             for _ in 0..<plan.editsPerRound {

@@ -19,17 +19,18 @@ enum OfflineWork {
         defer { server.stop() }
         let proxy = try CountingProxy(forwardingTo: server.port)
         defer { proxy.stop() }
-        let direct = HTTPTransport(baseURL: server.url, token: token)
-        let counted = HTTPTransport(baseURL: proxy.url, token: token)
+        var direct = HTTPTransport(baseURL: server.url, token: token)
+        var counted = HTTPTransport(baseURL: proxy.url, token: token)
+        let session = try await direct.session()
+        // Both name the server on every request, as a replica's own transport does (`HTTPTransport(for:)`).
+        (direct.server, counted.server) = (session.server, session.server)
         let replica = try Replica.create(
-            at: workspace.file("offline-replica.sqlite"), serverURL: server.url, token: token,
-            session: try await direct.session())
+            at: workspace.file("offline-replica.sqlite"), serverURL: server.url, token: token, session: session)
         _ = try await SyncSession(replica: replica, transport: direct).run()
 
         // A second office's replica, to pull the single edit the way it travels to everyone else.
         let reader = try Replica.create(
-            at: workspace.file("offline-reader.sqlite"), serverURL: server.url, token: token,
-            session: try await direct.session())
+            at: workspace.file("offline-reader.sqlite"), serverURL: server.url, token: token, session: session)
         _ = try await SyncSession(replica: reader, transport: direct).run()
 
         let push = try await offlinePush(replica, ids: ids, transport: direct, log: log)

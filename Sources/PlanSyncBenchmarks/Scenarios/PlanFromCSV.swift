@@ -19,7 +19,9 @@ enum PlanFromCSV {
         let central = try Replica.create(
             at: workspace.file("csv-central.sqlite"), serverURL: server.url, token: token,
             session: try await transport.session())
-        _ = try await SyncSession(replica: central, transport: transport).run()
+        // The replicas sync as `plansync sync` does, through their own transport (it names the server).
+        let centralTransport = try HTTPTransport(for: try await central.identity())
+        _ = try await SyncSession(replica: central, transport: centralTransport).run()
 
         log.step("plan from CSV: importing \(sizes.csvRows) rows")
         let csv = Self.csv(rows: sizes.csvRows)
@@ -30,14 +32,15 @@ enum PlanFromCSV {
         }
         log.step("plan from CSV: pushing \(rows) records")
         let (pushed, pushSeconds) = try await timed {
-            try await SyncSession(replica: central, transport: transport).run()
+            try await SyncSession(replica: central, transport: centralTransport).run()
         }
         log.step("plan from CSV: a new replica pulls them")
         let laptop = try Replica.create(
             at: workspace.file("csv-laptop.sqlite"), serverURL: server.url, token: token,
             session: try await transport.session())
+        let laptopTransport = try HTTPTransport(for: try await laptop.identity())
         let (pulled, pullSeconds) = try await timed {
-            try await SyncSession(replica: laptop, transport: transport).run()
+            try await SyncSession(replica: laptop, transport: laptopTransport).run()
         }
         guard pushed.pushed >= rows, pulled.pulled >= rows else {
             throw BenchmarkError("plan from CSV: \(pushed.pushed) pushed and \(pulled.pulled) pulled of \(rows)")
