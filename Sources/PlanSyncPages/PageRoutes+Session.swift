@@ -15,20 +15,15 @@ extension PageRoutes {
     }
 
     func signIn(_ request: Request) async throws -> Response {
-        let strings = PageStrings(language: request.pageLanguage)
-        let form: PageForm
-        do {
-            form = try await posted(request)
-        } catch let refusal as PageRefusal {
-            return refused(strings, refusal.description, status: refusal.status)
+        try await posting(request) { form, strings in
+            let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            guard !token.isEmpty, try await host.principal(token: token) != nil else {
+                return signInForm(request, error: strings[.badToken], status: .unauthorized)
+            }
+            if let old = request.cookies[Self.sessionCookie]?.value { sessions.end(old) }
+            let id = sessions.start(token: token)
+            return PageResponse.redirect("/plans", cookies: [sessionCookie(id)])
         }
-        let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        guard !token.isEmpty, try await host.principal(token: token) != nil else {
-            return signInForm(request, error: strings[.badToken], status: .unauthorized)
-        }
-        if let old = request.cookies[Self.sessionCookie]?.value { sessions.end(old) }
-        let id = sessions.start(token: token)
-        return PageResponse.redirect("/plans", cookies: [sessionCookie(id)])
     }
 
     func signOut(_ request: Request) -> Response {
@@ -138,39 +133,43 @@ extension PageRoutes {
     func write(_ request: Request, _ action: (PageVisit, PageForm) async throws -> WriteOutcome) async throws
         -> Response
     {
-        let strings = PageStrings(language: request.pageLanguage)
-        let form: PageForm
-        do {
-            form = try await posted(request)
-        } catch let refusal as PageRefusal {
-            return refused(strings, refusal.description, status: refusal.status)
-        }
-        guard let visit = try await visit(request) else {
-            return forbidden(strings, "not signed in: sign in at / first")
-        }
-        guard let csrf = form["csrf"], Secrets.equal(csrf, visit.csrf) else {
-            return forbidden(strings, "the form's csrf token is missing or wrong: reload the page and try again")
-        }
-        if let refusal = visit.principal.refusalOfEveryWrite { return forbidden(strings, refusal) }
-        do {
-            let outcome = try await action(visit, form)
-            sessions.post(outcome.notice, to: visit.session)
-            return PageResponse.redirect(outcome.back)
-        } catch let refusal as WriteRefusal {
-            sessions.post(refusal.notice, to: visit.session)
-            return PageResponse.redirect(refusal.back)
-        } catch {
-            let back = Self.localPath(form["back"]) ?? "/plans"
-            sessions.post(.error(visit.strings[.refused], Self.line(error)), to: visit.session)
-            return PageResponse.redirect(back)
+        try await posting(request) { form, strings in
+            guard let visit = try await visit(request) else {
+                return forbidden(strings, "not signed in: sign in at / first")
+            }
+            guard let csrf = form["csrf"], Secrets.equal(csrf, visit.csrf) else {
+                return forbidden(strings, "the form's csrf token is missing or wrong: reload the page and try again")
+            }
+            if let refusal = visit.principal.refusalOfEveryWrite { return forbidden(strings, refusal) }
+            do {
+                let outcome = try await action(visit, form)
+                sessions.post(outcome.notice, to: visit.session)
+                return PageResponse.redirect(outcome.back)
+            } catch let refusal as WriteRefusal {
+                sessions.post(refusal.notice, to: visit.session)
+                return PageResponse.redirect(refusal.back)
+            } catch {
+                let back = Self.localPath(form["back"]) ?? "/plans"
+                sessions.post(.error(visit.strings[.refused], Self.line(error)), to: visit.session)
+                return PageResponse.redirect(back)
+            }
         }
     }
 
-    /// The form a POST carries, read alike for every POST: refused before it is read when sent from another site
-    /// (403), and refused when too large or when a field does not decode.
-    private func posted(_ request: Request) async throws -> PageForm {
-        if let refusal = crossSiteRefusal(request) { throw PageRefusal(status: .forbidden, description: refusal) }
-        return try await PageForm.read(request)
+    /// Answers a POST with `answer` of its form, read alike for every POST: refused on a page of its own before
+    /// it is read when sent from another site (403), and when too large or when a field does not decode.
+    private func posting(
+        _ request: Request, _ answer: (PageForm, PageStrings) async throws -> Response
+    ) async throws -> Response {
+        let strings = PageStrings(language: request.pageLanguage)
+        let form: PageForm
+        do {
+            if let refusal = crossSiteRefusal(request) { throw PageRefusal(status: .forbidden, description: refusal) }
+            form = try await PageForm.read(request)
+        } catch let refusal as PageRefusal {
+            return refused(strings, refusal.description, status: refusal.status)
+        }
+        return try await answer(form, strings)
     }
 
     /// Why a POST is refused as sent from another site, or nil. A form elsewhere could otherwise sign a browser
