@@ -69,17 +69,23 @@ struct TimeSpan: Sendable, Hashable, CustomStringConvertible {
         "\(name) must be a whole number followed by d, h, m or s (e.g. 180d or 12h), not '\(text)'"
     }
 
-    /// The shortest horizon: a replica's syncs are noted only this often (`ServerMetrics.noteInterval`), so under
-    /// a shorter one a replica that syncs all the time would look away.
-    static let shortestHorizon = TimeSpan(milliseconds: ServerMetrics.noteInterval)
+    /// The one line a horizon the server refuses gets (`CompactionSchedule.refusal(horizon:)`).
+    static func problem(_ refusal: CompactionSchedule.HorizonRefusal, _ name: String, _ text: String) -> String {
+        switch refusal {
+        case .shorterThanTheNoteInterval(let shortest):
+            "\(name) must be at least \(TimeSpan(milliseconds: shortest)), how often a replica's sync is noted, "
+                + "not '\(text)'"
+        case .shorterThanTheInterval(let every):
+            "\(name) must be no shorter than compaction.every (\(TimeSpan(milliseconds: every))), not '\(text)'"
+        }
+    }
 
-    /// The horizon `text` gives, or a one-line error naming the setting (`name`) when it is not a span or is
-    /// shorter than `shortestHorizon`.
+    /// The horizon `text` gives, or a one-line error naming the setting (`name`) when it is not a span or the
+    /// server refuses it.
     static func horizon(_ text: String, named name: String) throws -> TimeSpan {
         guard let span = TimeSpan(text) else { throw ValidationError(problem(name, text)) }
-        guard span.milliseconds >= shortestHorizon.milliseconds else {
-            throw ValidationError(
-                "\(name) must be at least \(shortestHorizon), how often a replica's sync is noted, not '\(text)'")
+        if let refusal = CompactionSchedule.refusal(horizon: span.milliseconds) {
+            throw ValidationError(problem(refusal, name, text))
         }
         return span
     }

@@ -27,42 +27,10 @@ extension ServeOptions {
         guard let interval = TimeSpan(every) else {
             throw ValidationError(TimeSpan.problem("compaction.every", every) + " (or off)")
         }
-        // Under a shorter horizon a replica that missed one run would not be waited for: its offline edits would
-        // come back to records compacted meanwhile.
-        guard span.milliseconds >= interval.milliseconds else {
-            throw ValidationError(
-                "compaction.horizon must be no shorter than compaction.every (\(every)), not '\(horizon)'")
-        }
-        return CompactionSchedule(every: interval, horizon: span)
-    }
-}
-
-/// Compaction on a schedule, beside the server (`serve --compact-every`): once every `every`, the first one
-/// interval after the start; each run's summary is logged. Ends when the task is cancelled (the server stopped).
-struct CompactionSchedule: Sendable {
-    var every: TimeSpan
-    var horizon: TimeSpan
-
-    func run(store: any SyncStore, logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: .milliseconds(Int64(clamping: every.milliseconds)))
-            } catch {
-                return
-            }
-            let compaction = Compaction(
-                horizon: horizon.milliseconds, now: UInt64(Date().timeIntervalSince1970 * 1000))
-            do {
-                let summary = try await store.compact(compaction, dryRun: false)
-                logger.info(
-                    "compacted",
-                    metadata: [
-                        "records": "\(summary.records)", "entries": "\(summary.entries)", "bytes": "\(summary.bytes)",
-                        "settled": "\(summary.settled)", "away": "\(summary.away)",
-                    ])
-            } catch {
-                logger.error("compaction failed; the next runs at the next interval", metadata: ["error": "\(error)"])
-            }
+        do {
+            return try CompactionSchedule(every: interval.milliseconds, horizon: span.milliseconds)
+        } catch {
+            throw ValidationError(TimeSpan.problem(error, "compaction.horizon", horizon))
         }
     }
 }

@@ -350,7 +350,7 @@ public struct SyncServer: Sendable {
     }
 
     /// The server's wall clock in milliseconds since 1970.
-    static func now() -> UInt64 {
+    public static func now() -> UInt64 {
         UInt64(Date().timeIntervalSince1970 * 1000)
     }
 
