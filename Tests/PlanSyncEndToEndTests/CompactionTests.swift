@@ -58,6 +58,14 @@ struct CompactionTests {
         Thread.sleep(forTimeInterval: Double(ServerMetrics.noteInterval) / 1000 + 0.5)
     }
 
+    /// Syncs `replica` (its pushes, and a pull past them), waits past the note interval, and syncs it again: that
+    /// pull is noted with a cursor past everything the replica had written and pulled, which compaction waits for.
+    static func syncNoted(_ cluster: Cluster, _ replica: String) throws {
+        try cluster.sync(replica)
+        pastTheNoteInterval()
+        try cluster.sync(replica)
+    }
+
     @Test(arguments: ServerStore.available)
     func neitherTheDeskNorARevokedTokensReplicaHoldsCompactionBack(store: ServerStore) async throws {
         let cluster = try Cluster(store: store)
@@ -68,9 +76,7 @@ struct CompactionTests {
         let amina = try await desk.workspace(for: Principal(name: "amina", role: .admin))
         try await amina.save([(Self.kept, .set(field: "comment", value: "Written at the desk"))])
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
-        try cluster.sync(central)
-        Self.pastTheNoteInterval()
-        try cluster.sync(central)
+        try Self.syncNoted(cluster, central)
         let afterDesk = try Self.compact(cluster)
         try expectSuccess(afterDesk)
         #expect(afterDesk.stdout.hasPrefix("removed the contents of 1 deleted record(s)"), "\(afterDesk)")
@@ -102,9 +108,7 @@ struct CompactionTests {
 
         // raw-1 has pulled nothing since: the delete must wait for it.
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
-        try cluster.sync(central)
-        Self.pastTheNoteInterval()
-        try cluster.sync(central)
+        try Self.syncNoted(cluster, central)
         let waiting = try Self.compact(cluster)
         try expectSuccess(waiting)
         #expect(waiting.stdout.hasPrefix("removed the contents of 0 deleted record(s)"), "\(waiting)")
@@ -268,9 +272,8 @@ struct CompactionTests {
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
-        for _ in 0..<2 { try cluster.sync(central) }
-        Self.pastTheNoteInterval()
         try cluster.sync(central)
+        try Self.syncNoted(cluster, central)
         var pending = try Self.compact(cluster, "--dry-run").stdout
         let deadline = Date().addingTimeInterval(20)
         while !pending.hasPrefix("would remove the contents of 0 "), Date() < deadline {
@@ -290,9 +293,8 @@ struct CompactionTests {
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
-        for _ in 0..<2 { try cluster.sync(central) }
-        Self.pastTheNoteInterval()
         try cluster.sync(central)
+        try Self.syncNoted(cluster, central)
         let before = try Self.storedBytes(cluster)
         for horizon in ["ten days", "0d", "180", "-3d", "2w"] {
             let result = try Self.compact(cluster, "--horizon=\(horizon)")
@@ -327,9 +329,7 @@ struct CompactionTests {
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(cluster.plansync(central, "delete", Self.deletedRelated))
-        try cluster.sync(central)
-        Self.pastTheNoteInterval()
-        try cluster.sync(central)
+        try Self.syncNoted(cluster, central)
         let before = try Self.storedBytes(cluster)
         for horizon in ["1s", "4s"] {
             let result = try Self.compact(cluster, "--horizon", horizon)

@@ -105,7 +105,7 @@ final class Listener: Sendable {
         }
         guard let range = seen.range(of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression) else {
             process.terminate()
-            process.waitUntilExit()
+            waitForExit(process, killingAfter: 60)
             throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "server did not start: \(seen)"])
         }
         return Listener(process: process, line: seen, port: Int(seen[range].split(separator: ":").last!)!)
@@ -114,7 +114,7 @@ final class Listener: Sendable {
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        waitForExit(process, killingAfter: 60)
     }
 
     deinit { stop() }

@@ -144,6 +144,6 @@ final class SilentListener: Sendable {
     func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        waitForExit(process)
     }
 }

@@ -159,9 +159,9 @@ extension FaultInjectionTests {
             try await Task.sleep(for: .milliseconds(2))
         }
         cluster.server.stop(signal: SIGKILL)
-        sync.waitUntilExit()
+        let status = waitForExit(sync)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(sync.terminationStatus != 0, "the push finished before the kill; nothing was tested")
+        #expect(status != 0, "the push finished before the kill; nothing was tested")
         #expect(message.contains("nothing was lost"), "\(message)")
         let acknowledged = count - (try await replica.pendingCount())
 

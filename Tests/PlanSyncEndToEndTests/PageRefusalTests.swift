@@ -60,14 +60,7 @@ struct PageRefusalTests {
 
     @Test(arguments: cases)
     func isRefusedAndChangesNothing(_ item: Case) async throws {
-        let cluster = try Cluster()
-        let central = try cluster.replica("central")
-        try cluster.sync(central)
-        try expectSuccess(
-            cluster.plansync(
-                central, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q1",
-                "--status", "on-track"))
-        try cluster.sync(central)
+        let cluster = try PageTests.clusterWithAReport()
         let (replica, token) =
             item.role == .office
             ? try cluster.signedReplica("kabul", role: "office", office: "AFG")

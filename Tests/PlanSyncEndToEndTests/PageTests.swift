@@ -102,15 +102,21 @@ struct PageTests {
         #expect(try cluster.dump(replica).contains(#""collection" : "report""#))
     }
 
-    @Test func aViewerSeesNoFormThatWritesAndAForgedPostIsRefused() async throws {
+    /// A cluster whose central team filed office AFG's 2017-Q1 report on `activity` and synced it to the server.
+    static func clusterWithAReport() throws -> Cluster {
         let cluster = try Cluster()
         let central = try cluster.replica("central")
         try cluster.sync(central)
         try expectSuccess(
             cluster.plansync(
-                central, "report", "add", "--activity", Self.activity, "--office", "AFG", "--period", "2017-Q1",
+                central, "report", "add", "--activity", activity, "--office", "AFG", "--period", "2017-Q1",
                 "--status", "on-track"))
         try cluster.sync(central)
+        return cluster
+    }
+
+    @Test func aViewerSeesNoFormThatWritesAndAForgedPostIsRefused() async throws {
+        let cluster = try Self.clusterWithAReport()
         let (viewer, token) = try cluster.signedReplica("auditor", role: "viewer")
         let ui = try PagesProcess.start(replica: viewer)
         var browser = Browser(ui.url)

@@ -105,10 +105,10 @@ struct PostgresInstanceTests {
         let deadline = Date().addingTimeInterval(60)
         while try instances.database.value(writing) == "0", sync.isRunning, Date() < deadline {}
         kill(killed.processIdentifier, SIGKILL)
-        sync.waitUntilExit()
+        let status = waitForExit(sync)
         // Cut by the kill (69: nothing lost, run it again); or, when the transaction committed before the signal
         // landed, done (0). Either way nothing acknowledged may be missing below.
-        #expect([0, 69].contains(sync.terminationStatus), "the sync ended with \(sync.terminationStatus)")
+        #expect([0, 69].contains(status), "the sync ended with \(status)")
         killed.stop(signal: SIGKILL)
 
         // The replica finishes through another instance: the same server, so the same replica file.

@@ -178,6 +178,6 @@ struct Nginx {
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        waitForExit(process, killingAfter: 60)
     }
 }

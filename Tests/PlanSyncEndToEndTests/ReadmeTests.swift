@@ -198,20 +198,20 @@ struct ReadmeScript {
         let group = process.processIdentifier
         let deadline = DispatchWorkItem { kill(-group, SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + Self.deadline, execute: deadline)
-        process.waitUntilExit()
+        let status = waitForExit(process)
         deadline.cancel()
 
-        guard process.terminationStatus != 0 else { return (0, nil) }
+        guard status != 0 else { return (0, nil) }
         let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         let index = blocks.indices.last { output.contains(Self.marker($0)) }
-        guard let index else { return (process.terminationStatus, "exit \(process.terminationStatus)\n\(output)") }
+        guard let index else { return (status, "exit \(status)\n\(output)") }
         let parts = output.components(separatedBy: Self.marker(index))
         let printed = parts.last ?? ""
         // What ran just before (a background server's last lines land there), for a failure that printed nothing.
         let before = (parts.dropLast().last ?? "").split(separator: "\n").suffix(15).joined(separator: "\n")
         return (
-            process.terminationStatus,
-            "README block \(index + 1) failed (exit \(process.terminationStatus)):\n\(blocks[index])\n"
+            status,
+            "README block \(index + 1) failed (exit \(status)):\n\(blocks[index])\n"
                 + "--- it printed:\(printed)\n--- the last lines before it:\n\(before)"
         )
     }

@@ -66,9 +66,9 @@ private func runProcess(_ executable: URL, _ arguments: [String], environment: [
     }
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     group.wait()
-    process.waitUntilExit()
+    let status = waitForExit(process)
     return CommandResult(
-        status: process.terminationStatus, stdout: String(decoding: collected.withLock { $0 }, as: UTF8.self),
+        status: status, stdout: String(decoding: collected.withLock { $0 }, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
 }
 
@@ -132,7 +132,7 @@ public final class PagesProcess: Sendable {
     public func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
-        waitForExit(process)
+        waitForExit(process, killingAfter: 60)
     }
 
     deinit {
@@ -202,7 +202,7 @@ public final class ServerProcess: Sendable {
     public func stop(signal: Int32 = SIGTERM) {
         guard process.isRunning else { return }
         kill(process.processIdentifier, signal)
-        waitForExit(process)
+        waitForExit(process, killingAfter: 60)
     }
 
     public var isRunning: Bool { process.isRunning }
@@ -229,20 +229,27 @@ public final class ServerProcess: Sendable {
     }
 }
 
-/// Waits until `process` has ended. Foundation's `waitUntilExit` can miss a child's end and spin for ever
-/// (a server left a zombie, its test hung); so this polls, and after 10 s reaps the child itself if it has
-/// ended unnoticed (its exit status is then unknown to `process`), killing it after 60 s.
-func waitForExit(_ process: Process) {
+/// Waits until `process` has ended and returns its status (its exit code, or the signal that ended it), as
+/// `terminationStatus` gives it. Every wait for a child goes through here: Foundation's `waitUntilExit` can miss a
+/// child's end and spin for ever (a server left a zombie, and the suite hung); so this polls, and after 10 s
+/// reaps the child itself when it has ended unnoticed. With `killingAfter`, a child still running then is killed.
+@discardableResult
+public func waitForExit(_ process: Process, killingAfter limit: TimeInterval? = nil) -> Int32 {
     let pid = process.processIdentifier
     let started = Date()
     while process.isRunning {
         let waited = Date().timeIntervalSince(started)
         if waited > 10 {
             var status: Int32 = 0
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid || reaped == -1 { return }
+            switch waitpid(pid, &status, WNOHANG) {
+            case pid: return status & 0x7f == 0 ? (status >> 8) & 0xff : status & 0x7f
+            case -1 where !process.isRunning: return process.terminationStatus
+            case -1: return -1
+            default: break
+            }
         }
-        if waited > 60 { kill(pid, SIGKILL) }
+        if let limit, waited > limit { kill(pid, SIGKILL) }
         usleep(10_000)
     }
+    return process.terminationStatus
 }
