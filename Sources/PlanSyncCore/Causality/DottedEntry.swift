@@ -15,11 +15,32 @@ extension Array where Element: DottedEntry {
         _ left: [Element], seenBy leftContext: VersionVector,
         _ right: [Element], seenBy rightContext: VersionVector
     ) -> [Element] {
-        let leftDots = Set(left.map(\.dot))
-        let rightDots = Set(right.map(\.dot))
-        var result = left.filter { rightDots.contains($0.dot) || !rightContext.covers($0.dot) }
-        result += right.filter { !leftDots.contains($0.dot) && !leftContext.covers($0.dot) }
-        return result.sorted { $0.dot < $1.dot }
+        // Both copies hold the same entries (a store a delta did not carry, read from the stored copy): every
+        // entry survives, and the filters below would keep `left` whole.
+        if left == right { return left.sortedByDot }
+        let inRight: (Dot) -> Bool, inLeft: (Dot) -> Bool
+        if left.count * right.count <= 64 {
+            // The usual store holds one or two entries: a scan costs less than building two sets.
+            inRight = { dot in right.contains { $0.dot == dot } }
+            inLeft = { dot in left.contains { $0.dot == dot } }
+        } else {
+            let leftDots = Set(left.map(\.dot))
+            let rightDots = Set(right.map(\.dot))
+            inRight = { rightDots.contains($0) }
+            inLeft = { leftDots.contains($0) }
+        }
+        var result: [Element] = []
+        result.reserveCapacity(left.count + right.count)
+        for entry in left where inRight(entry.dot) || !rightContext.covers(entry.dot) { result.append(entry) }
+        for entry in right where !inLeft(entry.dot) && !leftContext.covers(entry.dot) { result.append(entry) }
+        return result.sortedByDot
+    }
+
+    /// The entries ordered by dot, without a copy when they already are (a stored join's output is).
+    var sortedByDot: [Element] {
+        var index = 1
+        while index < count, self[index - 1].dot < self[index].dot { index += 1 }
+        return index >= count ? self : sorted { $0.dot < $1.dot }
     }
 
     /// The entries ordered latest first: by hybrid timestamp, ties broken by replica id. The first is the
