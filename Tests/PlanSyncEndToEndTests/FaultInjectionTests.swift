@@ -151,7 +151,7 @@ extension FaultInjectionTests {
         sync.arguments = ["sync", "--replica", path]
         let errors = Pipe()
         sync.standardError = errors
-        sync.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        sync.standardOutput = FileHandle.nullDevice
         try sync.run()
         // Kill the server as soon as it has committed a first batch, while the rest is in flight.
         let deadline = Date().addingTimeInterval(60)
@@ -160,7 +160,7 @@ extension FaultInjectionTests {
         }
         cluster.server.stop(signal: SIGKILL)
         let status = waitForExit(sync)
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let message = String(decoding: errors.readAllAndClose(), as: UTF8.self)
         #expect(status != 0, "the push finished before the kill; nothing was tested")
         #expect(message.contains("nothing was lost"), "\(message)")
         let acknowledged = count - (try await replica.pendingCount())

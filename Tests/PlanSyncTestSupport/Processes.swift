@@ -60,16 +60,28 @@ private func runProcess(_ executable: URL, _ arguments: [String], environment: [
     let group = DispatchGroup()
     group.enter()
     DispatchQueue.global().async {
-        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let data = out.readAllAndClose()
         collected.withLock { $0 = data }
         group.leave()
     }
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.readAllAndClose()
     group.wait()
     let status = waitForExit(process)
     return CommandResult(
         status: status, stdout: String(decoding: collected.withLock { $0 }, as: UTF8.self),
         stderr: String(decoding: errData, as: UTF8.self))
+}
+
+extension Pipe {
+    /// Everything written to the pipe until its write end closed; then its read end is closed. Foundation does not
+    /// close a pipe's read end when the `Pipe` goes away, so each child run leaked it. The suite's open files grew
+    /// past a thousand, and Foundation's `Process.run` (Swift 6.3.1) reads past the end of its listing of
+    /// `/proc/self/fd` when that listing fills its buffer: the suite crashed there with SIGSEGV.
+    public func readAllAndClose() -> Data {
+        let data = fileHandleForReading.readDataToEndOfFile()
+        try? fileHandleForReading.close()
+        return data
+    }
 }
 
 /// A fresh temporary folder, removed by `remove()`.
@@ -102,6 +114,7 @@ func awaitListening(_ process: Process, _ out: Pipe, what: String) throws -> (po
         }
     }
     process.terminate()
+    try? out.fileHandleForReading.close()
     throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(what) did not start: \(seen)"])
 }
 
@@ -109,9 +122,12 @@ func awaitListening(_ process: Process, _ out: Pipe, what: String) throws -> (po
 public final class PagesProcess: Sendable {
     public let url: String
     private let process: Process
+    /// The read end of its standard output, closed once it has ended.
+    private let output: FileHandle
 
-    private init(process: Process, url: String) {
+    private init(process: Process, output: FileHandle, url: String) {
         self.process = process
+        self.output = output
         self.url = url
     }
 
@@ -122,17 +138,19 @@ public final class PagesProcess: Sendable {
         process.arguments = ["ui", "--replica", replica, "--port", "0"]
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let (port, _) = try awaitListening(process, out, what: "plansync ui")
-        return PagesProcess(process: process, url: "http://127.0.0.1:\(port)")
+        return PagesProcess(process: process, output: out.fileHandleForReading, url: "http://127.0.0.1:\(port)")
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        waitForExit(process, killingAfter: 60)
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            waitForExit(process, killingAfter: 60)
+        }
+        try? output.close()
     }
 
     deinit {
@@ -140,6 +158,7 @@ public final class PagesProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             waitForExit(process)
         }
+        try? output.close()
     }
 }
 
@@ -152,11 +171,16 @@ public final class ServerProcess: Sendable {
     public let port: Int
     public let url: String
     private let process: Process
+    /// The read end of its standard output, closed once it has ended.
+    private let output: FileHandle
     /// The `plansync-server` binary it runs; its commands (tokens) run with the same.
     private let executable: String
 
-    private init(process: Process, storage: [String], port: Int, scheme: String, executable: String) {
+    private init(
+        process: Process, output: FileHandle, storage: [String], port: Int, scheme: String, executable: String
+    ) {
         self.process = process
+        self.output = output
         self.executable = executable
         self.storage = storage
         self.data = storage.last ?? ""
@@ -191,18 +215,25 @@ public final class ServerProcess: Sendable {
         let out = Pipe()
         process.standardOutput = out
         if let stderr { FileManager.default.createFile(atPath: stderr, contents: nil) }
-        process.standardError = FileHandle(forWritingAtPath: stderr ?? "/dev/null")
+        let log = stderr.flatMap { FileHandle(forWritingAtPath: $0) }
+        process.standardError = log ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // The child holds its own copy of the log; the test's is closed at once.
+        try? log?.close()
         let (port, scheme) = try awaitListening(process, out, what: "server")
-        return ServerProcess(process: process, storage: storage, port: port, scheme: scheme, executable: executable)
+        return ServerProcess(
+            process: process, output: out.fileHandleForReading, storage: storage, port: port, scheme: scheme,
+            executable: executable)
     }
 
     /// Sends a signal and waits for the process to end.
     public func stop(signal: Int32 = SIGTERM) {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
-        waitForExit(process, killingAfter: 60)
+        if process.isRunning {
+            kill(process.processIdentifier, signal)
+            waitForExit(process, killingAfter: 60)
+        }
+        try? output.close()
     }
 
     public var isRunning: Bool { process.isRunning }
@@ -226,6 +257,7 @@ public final class ServerProcess: Sendable {
             kill(process.processIdentifier, SIGKILL)
             waitForExit(process)
         }
+        try? output.close()
     }
 }
 

@@ -16,7 +16,8 @@ from selenium.common.exceptions import NoSuchElementException, WebDriverExceptio
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
 class PageError(Exception):
@@ -44,6 +45,15 @@ def one(driver, css, what):
         raise PageError(f"{what}: no element '{css}' on {driver.current_url}")
 
 
+def follow(driver, action):
+    """Runs an action that loads another page (a link, a form sent), and waits until that page has loaded: a
+    click returns before the page it leads to, and on a busy machine the next lookup would read the old one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def sign_in(driver, base, token):
     driver.get(base + "/")
     field = one(driver, 'form[action="/signin"] input[type="password"][name="token"]', "the sign-in form")
@@ -52,7 +62,7 @@ def sign_in(driver, base, token):
     # By keyboard: focus the field, type, press Enter.
     field.click()
     field.send_keys(token)
-    field.send_keys(Keys.ENTER)
+    follow(driver, lambda: field.send_keys(Keys.ENTER))
     path = urllib.parse.urlparse(driver.current_url).path
     expect(path == "/plans", f"signing in landed on {path}, not /plans")
     cookies = {c["name"]: c for c in driver.get_cookies()}
@@ -79,7 +89,8 @@ def direction(driver):
 
 
 def switch_language(driver, language):
-    one(driver, f'a[hreflang="{language}"]', f"the link to {language}").click()
+    link = one(driver, f'a[hreflang="{language}"]', f"the link to {language}")
+    follow(driver, link.click)
     lang, _ = direction(driver)
     expect(lang == language, f"after choosing {language} the page is in '{lang}'")
 
@@ -140,7 +151,7 @@ def admin(driver, args):
             keep = form
     expect(keep is not None, f"no candidate '{args.keep}' to keep in the decision on {args.record}")
     expect(keep.find_elements(By.CSS_SELECTOR, 'input[name="csrf"]'), "the form that keeps has no csrf field")
-    keep.find_element(By.CSS_SELECTOR, "button").click()
+    follow(driver, keep.find_element(By.CSS_SELECTOR, "button").click)
     resolved = flash(driver)
     driver.get(args.url + "/conflicts")
     after = len(decisions(driver))
@@ -151,7 +162,7 @@ def admin(driver, args):
     # Approve the office's period.
     driver.get(f"{args.url}/reports?period={args.period}")
     row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
-    row.find_element(By.CSS_SELECTOR, 'button[name="state"][value="approved"]').click()
+    follow(driver, row.find_element(By.CSS_SELECTOR, 'button[name="state"][value="approved"]').click)
     approved = flash(driver)
     driver.get(f"{args.url}/reports?period={args.period}")
     row = one(driver, f'[data-office="{args.office}"]', f"the reports of {args.office}")
@@ -174,11 +185,11 @@ def office(driver, args):
     narrative = form.find_element(By.CSS_SELECTOR, 'textarea[name="narrative"]')
     narrative.clear()
     narrative.send_keys(args.narrative)
-    form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click()
+    follow(driver, form.find_element(By.CSS_SELECTOR, 'button[type="submit"]').click)
     written = flash(driver)
     found = {"written": written}
     if args.expect_offline:
-        one(driver, "#sync-now", "the Sync now button").click()
+        follow(driver, one(driver, "#sync-now", "the Sync now button").click)
         error = one(driver, 'p.error[role="alert"]', "the message of a sync without a link")
         found["offline"] = error.text.strip()
         # The pages go on working offline.
@@ -188,7 +199,7 @@ def office(driver, args):
 
 
 def sync(driver, args):
-    one(driver, "#sync-now", "the Sync now button").click()
+    follow(driver, one(driver, "#sync-now", "the Sync now button").click)
     print(json.dumps({"synced": flash(driver)}))
 
 

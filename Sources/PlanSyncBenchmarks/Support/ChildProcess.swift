@@ -51,10 +51,13 @@ enum ChildProcess {
                 group.enter()
                 DispatchQueue.global().async {
                     let data = out.fileHandleForReading.readDataToEndOfFile()
+                    try? out.fileHandleForReading.close()
                     collected.withLock { $0 = data }
                     group.leave()
                 }
                 let errors = err.fileHandleForReading.readDataToEndOfFile()
+                // Foundation does not close a pipe's read end when the pipe goes away.
+                try? err.fileHandleForReading.close()
                 group.wait()
                 process.waitUntilExit()
                 continuation.resume(returning: (collected.withLock { $0 }, errors))

@@ -89,6 +89,8 @@ extension PostgresSyncStore {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        // Foundation does not close a pipe's read end when the pipe goes away.
+        try? errors.fileHandleForReading.close()
         process.waitUntilExit()
         let line = text.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
         return (process.terminationStatus, line)
