@@ -73,10 +73,10 @@ private func runProcess(_ executable: URL, _ arguments: [String], environment: [
 }
 
 extension Pipe {
-    /// Everything written to the pipe until its write end closed; then its read end is closed. Foundation does not
-    /// close a pipe's read end when the `Pipe` goes away, so each child run leaked it. The suite's open files grew
-    /// past a thousand, and Foundation's `Process.run` (Swift 6.3.1) reads past the end of its listing of
-    /// `/proc/self/fd` when that listing fills its buffer: the suite crashed there with SIGSEGV.
+    /// Everything written to the pipe until its write end closed; then its read end is closed. A `Pipe` given to a
+    /// `Process` outlives the child (Foundation keeps it), so its read end stayed open after every run. The
+    /// suite's open files grew past a thousand, and Foundation's `Process.run` (Swift 6.3.1) reads past the end of
+    /// its listing of `/proc/self/fd` when that listing fills its buffer: the suite crashed there with SIGSEGV.
     public func readAllAndClose() -> Data {
         let data = fileHandleForReading.readDataToEndOfFile()
         try? fileHandleForReading.close()

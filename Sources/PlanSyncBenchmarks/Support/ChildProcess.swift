@@ -56,7 +56,7 @@ enum ChildProcess {
                     group.leave()
                 }
                 let errors = err.fileHandleForReading.readDataToEndOfFile()
-                // Foundation does not close a pipe's read end when the pipe goes away.
+                // The pipe outlives the child (Foundation keeps it), so its read end is closed here.
                 try? err.fileHandleForReading.close()
                 group.wait()
                 process.waitUntilExit()

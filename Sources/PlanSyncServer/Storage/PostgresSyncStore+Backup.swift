@@ -89,7 +89,7 @@ extension PostgresSyncStore {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        // Foundation does not close a pipe's read end when the pipe goes away.
+        // The pipe outlives the child (Foundation keeps it), so its read end is closed here.
         try? errors.fileHandleForReading.close()
         process.waitUntilExit()
         let line = text.split(separator: "\n").first.map(String.init) ?? "exit \(process.terminationStatus)"
