@@ -16,7 +16,6 @@ from selenium.common.exceptions import NoSuchElementException, WebDriverExceptio
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -45,12 +44,22 @@ def one(driver, css, what):
         raise PageError(f"{what}: no element '{css}' on {driver.current_url}")
 
 
+def replaced(element):
+    """Whether the page that held `element` is gone. Chromedriver says so with a stale-element error, or with
+    "Node with given id does not belong to the document" when the new page is still loading: both are errors."""
+    try:
+        element.tag_name
+        return False
+    except WebDriverException:
+        return True
+
+
 def follow(driver, action):
     """Runs an action that loads another page (a link, a form sent), and waits until that page has loaded: a
     click returns before the page it leads to, and on a busy machine the next lookup would read the old one."""
     page = driver.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda _: replaced(page))
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
