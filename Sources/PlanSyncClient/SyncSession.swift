@@ -145,7 +145,9 @@ public struct SyncSession: Sendable {
                 try await transport.register(KeyRegistration(replica: identity.replica, key: key))
                 try await replica.noteKeyRegistered()
                 report.roundTrips += 1
-            } catch let error as SyncError where error.kind == .refused(status: 404) || error.kind == .refused(status: 405) {
+            } catch let error as SyncError
+                where error.kind == .refused(status: 404) || error.kind == .refused(status: 405)
+            {
                 report.roundTrips += 1
             }
         }
@@ -159,7 +161,7 @@ public struct SyncSession: Sendable {
                 report.relayed += 1
             } catch let error as SyncError
                 where error.body?.error == "history_changed" || error.kind == .refused(status: 404)
-                    || error.kind == .refused(status: 405)
+                || error.kind == .refused(status: 405)
             {
                 // The server went back: its own push path recovers first, and the carried pushes go next time.
                 // Or it predates bundles: they wait, carried, for one that takes them.
@@ -197,25 +199,47 @@ public struct SyncSession: Sendable {
         // Records read from the outbox and not yet acknowledged, oldest first; the next batch is a prefix.
         var ahead: [PendingRecord] = []
         var readThrough: Int64 = 0
+        // The outbox read to its end: the last read found fewer records than it asked for.
+        var exhausted = false
+        // The read of the next records, running while a batch is on the wire: the replica reads its queue (and
+        // finds each record's delta) while the server joins the batch before, instead of after it answers.
+        var reading: (task: Task<[PendingRecord], any Error>, asked: Int)?
+        defer { reading?.task.cancel() }
         // Records a push that got no answer carried: the server may hold them, so they stay marked sent.
         var mayBeHeld: Set<String> = []
         var drops = 0
         var restamped = false
         var waiting = 0
+        /// Adds what a read found to `ahead`.
+        func took(_ more: [PendingRecord], asked: Int) {
+            ahead += more
+            readThrough = more.last?.revision ?? readThrough
+            exhausted = more.count < asked
+        }
         while true {
-            if ahead.count < size.next {
-                let more = try await replica.pending(limit: size.next - ahead.count, after: readThrough)
-                ahead += more
-                readThrough = more.last?.revision ?? readThrough
+            if let started = reading {
+                reading = nil
+                took(try await started.task.value, asked: started.asked)
+            }
+            // Once more when all read is pushed: edits made during the sync go with it.
+            if ahead.count < size.next, !exhausted || ahead.isEmpty {
+                let asked = size.next - ahead.count
+                took(try await replica.pending(limit: asked, after: readThrough), asked: asked)
             }
             guard !ahead.isEmpty else { break }
             let batch = Array(ahead.prefix(size.next))
+            // The last batch (the outbox read to its end) brings the first pull page back with its answer.
+            let last = batch.count == ahead.count && exhausted
+            // Enough for a batch of the size this one is, beside what this batch leaves.
+            let wanted = size.next - (ahead.count - batch.count)
+            if !exhausted, wanted > 0 {
+                let (replica, after) = (replica, readThrough)
+                reading = (Task { try await replica.pending(limit: wanted, after: after) }, wanted)
+            }
             let response: PushResponse
             // From here the server may hold these writes, so they cannot be discarded until it answers.
             try await replica.markSent(batch)
             do {
-                // The last batch (the outbox read to its end) brings the first pull page back with its answer.
-                let last = batch.count == ahead.count && ahead.count < size.next
                 response = try await send(batch, as: identity, recovering: recovering, withPage: last, size: &size)
             } catch let error as SyncError where error.dropped && drops < retry.delays.count {
                 try await Task.sleep(for: retry.delays[drops])
@@ -235,8 +259,9 @@ public struct SyncSession: Sendable {
                 if !restamped, report.clockSkew!.magnitude <= CausalBounds.maxDrift {
                     try await replica.restamp(serverTime: serverTime, now: now)
                     restamped = true
-                    ahead = []
-                    readThrough = 0
+                    reading?.task.cancel()
+                    reading = nil
+                    (ahead, readThrough, exhausted) = ([], 0, false)
                     continue
                 }
                 report.clockRefused = true

@@ -50,18 +50,16 @@ extension Replica {
     /// so they can no longer be discarded until a sync settles them.
     public func markSent(_ records: [PendingRecord]) async throws {
         try await pool.write { db in
-            for record in records {
-                try db.execute(sql: "UPDATE outbox_base SET sent = 1 WHERE record_id = ?", arguments: [record.state.id])
-            }
+            let mark = try db.cachedStatement(sql: "UPDATE outbox_base SET sent = 1 WHERE record_id = ?")
+            for record in records { try mark.execute(arguments: [record.state.id]) }
         }
     }
 
     /// Undoes `markSent` for a push the server refused whole (it committed nothing).
     public func markUnsent(_ records: [PendingRecord]) async throws {
         try await pool.write { db in
-            for record in records {
-                try db.execute(sql: "UPDATE outbox_base SET sent = 0 WHERE record_id = ?", arguments: [record.state.id])
-            }
+            let mark = try db.cachedStatement(sql: "UPDATE outbox_base SET sent = 0 WHERE record_id = ?")
+            for record in records { try mark.execute(arguments: [record.state.id]) }
         }
     }
 
@@ -145,9 +143,9 @@ extension Replica {
 
     /// Forgets the base of records no longer queued.
     static func dropBase(of id: String, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "DELETE FROM outbox_base WHERE record_id = ? AND NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?)",
-            arguments: [id, id])
+                "DELETE FROM outbox_base WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM outbox WHERE record_id = ?1)"
+        ).execute(arguments: [id])
     }
 }

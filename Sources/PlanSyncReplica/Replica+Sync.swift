@@ -70,10 +70,9 @@ extension Replica {
         async throws
     {
         try await pool.write { db in
+            let delete = try db.cachedStatement(sql: "DELETE FROM outbox WHERE record_id = ? AND revision = ?")
             for record in pushed where !partial.contains(record.state.id) {
-                try db.execute(
-                    sql: "DELETE FROM outbox WHERE record_id = ? AND revision = ?",
-                    arguments: [record.state.id, record.revision])
+                try delete.execute(arguments: [record.state.id, record.revision])
                 try Self.dropBase(of: record.state.id, in: db)
             }
             if let history { try Self.advance(history, in: db) }
@@ -203,7 +202,9 @@ extension Replica {
                 // The server has this record as sent: what a queued record's writes are measured against.
                 try Self.joinBase(of: incoming, delta: delta, in: db)
                 let received = delta == nil ? page.receivedJSON?[index] : nil
-                guard let (joined, was) = try Self.join(incoming, delta: delta, json: received, in: db, schema: self.schema)
+                guard
+                    let (joined, was) = try Self.join(
+                        incoming, delta: delta, json: received, in: db, schema: self.schema)
                 else { continue }
                 noted.note(joined, was: was)
                 changed += 1
