@@ -34,6 +34,24 @@ struct DeltaPropertyTests {
             var wholeSeq: UInt64
             var storeSeq: [WriteTarget: UInt64] = [:]
             var origin: Int?
+            /// As the embedded store keeps it by field: the state when last written whole, and the stores
+            /// written alone since (`record_store` pieces).
+            var snapshot: RecordState
+            var pieces: [WriteTarget: String] = [:]
+
+            init(state: RecordState, wholeSeq: UInt64) {
+                self.state = state
+                self.wholeSeq = wholeSeq
+                snapshot = state
+            }
+
+            /// The record as the store reads it back from the snapshot and the pieces, all or only `wanted`.
+            func read(only wanted: Set<WriteTarget>? = nil) throws -> RecordState {
+                try RecordJSON.stored(
+                    snapshot: RecordJSON.string(snapshot), context: RecordJSON.context(of: state),
+                    pieces: pieces.sorted { $0.key.storeName < $1.key.storeName }.map { ($0.key, $0.value) },
+                    only: wanted)
+            }
         }
 
         var sim: Simulation
@@ -47,6 +65,8 @@ struct DeltaPropertyTests {
         /// Replicas that speak protocol version 1.
         let version1: Set<Int>
         var mismatches: [String] = []
+        /// Pushes planned on the carried stores alone, as the embedded store plans them.
+        var byField = 0
 
         init(_ sim: Simulation, version1: Set<Int>) {
             self.sim = sim
@@ -93,6 +113,25 @@ struct DeltaPropertyTests {
                 if Self.summary(step.decision) != Self.summary(whole.decision) {
                     mismatches.append("push of \(id) by \(index): the delta's plan differs from the whole record's")
                 }
+                // Planned as the embedded store plans it: on the stores it reads by field, when the plan needs no
+                // more. Its step, filled from the whole stored record, must be the whole record's.
+                let read = delta.flatMap { plan.storesRead(for: $0.state, carried: $0.stores) }
+                if let read, let stored {
+                    byField += 1
+                    let part = try stored.read(only: read)
+                    if part != RecordDelta(stored.state, stores: read).state {
+                        mismatches.append("\(id): its stores \(read) read by field differ from the stored record's")
+                    }
+                    var planned = try plan.step(
+                        incoming: delta!.state, carried: delta!.stores, stored: part, lookup: lookup)
+                    if case .store(let joined, let origin) = planned.decision {
+                        planned.decision = .store(
+                            RecordDelta(joined, stores: read).filled(from: stored.state), origin: origin)
+                    }
+                    if Self.summary(planned.decision) != Self.summary(step.decision) {
+                        mismatches.append("push of \(id) by \(index): planned on its stores \(read), it differs")
+                    }
+                }
                 guard case .store(let joined, let origin) = step.decision else { continue }
                 seq += 1
                 var next = stored ?? Stored(state: joined, wholeSeq: seq)
@@ -100,7 +139,15 @@ struct DeltaPropertyTests {
                 let changed = stored == nil ? [] : joined.targetsChanged(from: stored?.state)
                 if stored != nil, changed.isEmpty { next.wholeSeq = seq }
                 for target in changed { next.storeSeq[target] = seq }
+                if read != nil, stored != nil, !changed.isEmpty {
+                    for target in changed { next.pieces[target] = RecordJSON.store(target, of: joined) }
+                } else {
+                    (next.snapshot, next.pieces) = (joined, [:])
+                }
                 next.state = joined
+                if try next.read() != joined {
+                    mismatches.append("\(id): stored by field, it reads back as another state")
+                }
                 next.origin = origin == replica.id ? index : nil
                 server[id] = next
                 sim.server[id] = joined
@@ -284,6 +331,7 @@ struct DeltaPropertyTests {
         try world.edit("plan/A.1", .set(field: "status", value: "on-track"), on: 0)
         try world.push(0, acknowledged: true)
         #expect(world.server["plan/A.1"]?.origin == nil)
+        #expect(world.byField == 2, "both deltas are planned and stored by field")
         try world.catchUp(0)
         #expect(world.record("plan/A.1", on: 0)?.fields["comment"]?.map(\.value) == ["from B"])
         #expect(world.mismatches.isEmpty, "\(world.mismatches)")

@@ -11,10 +11,15 @@ public enum Approval {
 
     /// The approval record that governs a report, by the report's office and period.
     public static func id(governing report: RecordState, schema: Schema = .planSync) -> String? {
-        guard report.collection == "report", let office = report.value(of: "office", schema: schema)?.text,
+        guard governs(report.collection), let office = report.value(of: "office", schema: schema)?.text,
             let period = report.value(of: "period", schema: schema)?.text
         else { return nil }
         return id(office: office, period: period)
+    }
+
+    /// Whether an approval can lock records of `collection` (only reports).
+    public static func governs(_ collection: String) -> Bool {
+        collection == "report"
     }
 
     /// Whether an approval record says the period is approved.

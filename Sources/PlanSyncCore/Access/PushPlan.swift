@@ -18,11 +18,27 @@ public struct PushPlan: Sendable {
     var pusher: ReplicaID { verification.pusher }
     var schema: Schema { verification.schema }
 
+    /// The stores of its stored copy a server reads to plan `incoming`, pushed as a delta carrying `carried`: just
+    /// those when no rule of the plan looks beyond them, else nil (the whole record).
+    ///
+    /// Planned on those stores, a step decides what it decides on the whole record, and its state holds only
+    /// them: the other stores are the stored copy's on both sides of the join (`RecordDelta.filled(from:)`).
+    /// That holds for a shared record, whose scope, role checks and (absent) approval lock read no field of it.
+    /// A delete or restore, which moves the tombstones, is read whole, so it is stored whole
+    /// (docs/PROTOCOL.md, "Storage by field").
+    public func storesRead(for incoming: RecordState, carried: Set<WriteTarget>?) -> Set<WriteTarget>? {
+        guard let carried, !recovering, !carried.contains(.lifecycle),
+            schema.collection(incoming.collection)?.scope == .shared, !Approval.governs(incoming.collection)
+        else { return nil }
+        return carried
+    }
+
     /// The step for one pushed record, given its stored copy and a lookup of other stored records. Throws a
     /// `PushRefusal` (or a `RecordError` for a held edit that cannot be written) to refuse the whole batch.
     ///
     /// A record pushed as a delta (`carried` names its stores) is read as the whole state it stands for, its
-    /// other stores as stored (`RecordDelta.filled(from:)`), and planned like a whole one.
+    /// other stores as stored (`RecordDelta.filled(from:)`), and planned like a whole one. `stored` may hold just
+    /// the stores `storesRead(for:carried:)` names; the step's state then holds just those too.
     public func step(
         incoming pushed: RecordState, carried: Set<WriteTarget>? = nil, stored: RecordState?,
         lookup: (String) throws -> RecordState?

@@ -118,6 +118,37 @@ public enum RecordJSON {
     public static func delta(
         id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]
     ) throws(RecordJSONError) -> String {
+        let delta = try pieces(id: id, collection: collection, context: context, stores: stores)
+        return String(decoding: encode(delta.state, stores: delta.stores), as: UTF8.self)
+    }
+
+    /// A record stored by field (docs/PROTOCOL.md, "Storage by field"): `snapshot`, its whole state when it was
+    /// last written whole, with each store in `pieces` (written since) in place of the snapshot's, and `context`,
+    /// its context now (nil: the snapshot's, when no piece is newer). With `only`, just those stores are read:
+    /// the rest of the snapshot is skipped, unread.
+    public static func stored(
+        snapshot: String, context: String?, pieces: [(target: WriteTarget, json: String)],
+        only wanted: Set<WriteTarget>? = nil
+    ) throws(RecordJSONError) -> RecordState {
+        var snapshot = snapshot
+        let base = try snapshot.withUTF8 { bytes in
+            Result { () throws(RecordJSONError) in
+                var reader = JSONReader(bytes)
+                let state = try reader.record(only: wanted)
+                try reader.end()
+                return state
+            }
+        }.get()
+        guard let context else { return base }
+        let newer = wanted.map { wanted in pieces.filter { wanted.contains($0.target) } } ?? pieces
+        let delta = try Self.pieces(id: base.id, collection: base.collection, context: context, stores: newer)
+        return delta.filled(from: base)
+    }
+
+    /// The delta that stored pieces make: the context's JSON and each store's (`store(_:of:)`).
+    private static func pieces(
+        id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]
+    ) throws(RecordJSONError) -> RecordDelta {
         var state = RecordState(id: id, collection: collection)
         state.context = try read(context) { reader throws(RecordJSONError) in try reader.versionVector() }
         for (target, json) in stores {
@@ -138,7 +169,7 @@ public enum RecordJSON {
                 }
             }
         }
-        return String(decoding: encode(state, stores: Set(stores.map(\.target))), as: UTF8.self)
+        return RecordDelta(state, stores: Set(stores.map(\.target)))
     }
 
     /// One whole JSON text read by `body`.
@@ -870,12 +901,28 @@ struct JSONReader {
         return matches
     }
 
+    /// Skips a string without making it: its bytes up to the closing quote, an escape's next byte included.
+    mutating func skipString() throws(RecordJSONError) {
+        try expect(UInt8(ascii: "\""))
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"): index += 2
+            case ..<0x20: throw fail("control character in a string")
+            default: index += 1
+            }
+        }
+        throw fail("unterminated string")
+    }
+
     /// Skips any JSON value.
     mutating func skip() throws(RecordJSONError) {
         switch try peek() {
         case UInt8(ascii: "{"): try object { reader, _ throws(RecordJSONError) in try reader.skip() }
         case UInt8(ascii: "["): _ = try array { reader throws(RecordJSONError) in try reader.skip() }
-        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"):
             guard try literal("null") else { throw fail("invalid literal") }
@@ -894,13 +941,16 @@ struct JSONReader {
         return VersionVector(counters)
     }
 
-    mutating func record() throws(RecordJSONError) -> RecordState {
+    mutating func record(only wanted: Set<WriteTarget>? = nil) throws(RecordJSONError) -> RecordState {
         var ignored: Set<WriteTarget>?
-        return try record(stores: &ignored)
+        return try record(stores: &ignored, only: wanted)
     }
 
-    /// A record, and in `stores` the stores it carries when it is a delta (a `"stores"` key).
-    mutating func record(stores: inout Set<WriteTarget>?) throws(RecordJSONError) -> RecordState {
+    /// A record, and in `stores` the stores it carries when it is a delta (a `"stores"` key). With `wanted`, only
+    /// those stores are read; the others are skipped over, unread.
+    mutating func record(stores: inout Set<WriteTarget>?, only wanted: Set<WriteTarget>? = nil)
+        throws(RecordJSONError) -> RecordState
+    {
         var id: String?
         var collection: String?
         var context: VersionVector?
@@ -923,19 +973,24 @@ struct JSONReader {
                 reader.timeBase = try reader.unsigned()
             case "fields":
                 try reader.object { reader, name throws(RecordJSONError) in
+                    guard wanted?.contains(.field(name)) ?? true else { return try reader.skip() }
                     fields[name] = try reader.array { reader throws(RecordJSONError) in try reader.fieldCandidate() }
                 }
             case "translations":
                 try reader.object { reader, language throws(RecordJSONError) in
                     var byField: [String: [TranslationCandidate]] = [:]
                     try reader.object { reader, name throws(RecordJSONError) in
+                        guard wanted?.contains(.translation(field: name, language: language)) ?? true else {
+                            return try reader.skip()
+                        }
                         byField[name] = try reader.array { reader throws(RecordJSONError) in
                             try reader.translationCandidate()
                         }
                     }
-                    translations[language] = byField
+                    if wanted == nil || !byField.isEmpty { translations[language] = byField }
                 }
             case "tombstones":
+                guard wanted?.contains(.lifecycle) ?? true else { return try reader.skip() }
                 tombstones = try reader.array { reader throws(RecordJSONError) in try reader.tombstone() }
             case "stores":
                 stores = Set(

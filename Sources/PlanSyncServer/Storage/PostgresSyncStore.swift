@@ -107,8 +107,9 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 
+    /// Reads and writes each record whole: the plan decides the same on a whole copy (`reading` is not needed).
     public func push(
-        _ records: [RecordState],
+        _ records: [RecordState], reading: @Sendable (RecordState) -> Set<WriteTarget>?,
         plan: @Sendable (RecordState, RecordState?, (String) throws -> RecordState?) throws -> PushStep
     ) async throws -> PushResponse {
         let schema = self.schema

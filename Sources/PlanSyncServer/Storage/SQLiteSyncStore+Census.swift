@@ -59,9 +59,10 @@ extension SQLiteSyncStore {
             // when it takes a new sequence, and records are never removed.
             let tally = try decisionTally.withLock { tally in
                 let changed = try Row.fetchCursor(
-                    db, sql: "SELECT id, seq, state FROM record WHERE seq > ? ORDER BY seq", arguments: [tally.seq])
+                    db, sql: "SELECT id, seq, state, state_seq, context FROM record WHERE seq > ? ORDER BY seq",
+                    arguments: [tally.seq])
                 while let row = try changed.next() {
-                    let record = try RecordJSON.decode(row["state"] as String)
+                    let record = try Self.state(of: row, in: db)
                     tally.set(row["id"], to: StoreCensus.decisions(of: record, schema: schema))
                     tally.seq = row["seq"]
                 }

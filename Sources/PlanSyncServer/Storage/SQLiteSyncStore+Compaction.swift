@@ -42,7 +42,12 @@ extension SQLiteSyncStore {
             compaction, schema: schema, replicas: replicas, latest: UInt64(latest),
             scanned: try meta(CompactionExecution.scannedKey, in: db))
         let candidates = try Row.fetchAll(
-            db, sql: "SELECT id, seq, state FROM record WHERE seq > ? AND seq <= ? AND state LIKE ? ORDER BY seq",
+            // A record's tombstones are always in its `state`: a delete or restore is stored whole.
+            db,
+            sql: """
+                SELECT id, seq, state, state_seq, context FROM record
+                WHERE seq > ? AND seq <= ? AND state LIKE ? ORDER BY seq
+                """,
             arguments: [
                 Int64(clamping: execution.scanned), Int64(clamping: execution.settled),
                 CompactionExecution.candidatePattern,
@@ -56,7 +61,7 @@ extension SQLiteSyncStore {
             let id: String = row["id"]
             let size = try Int.fetchOne(pieces, arguments: [id, FeedPage.wholeStore]) ?? 0
             let seq = UInt64(max(row["seq"] as Int64, 0))
-            guard let step = try execution.step(json: row["state"], seq: seq, pieces: size), !dryRun
+            guard let step = try execution.step(json: try Self.json(of: row, in: db), seq: seq, pieces: size), !dryRun
             else { continue }
             try store(step.compacted, previous: step.previous, whole: true, schema: schema, in: db)
             try db.execute(

@@ -170,6 +170,12 @@ public final class SQLiteSyncStore: SyncStore {
                     ALTER TABLE replica ADD COLUMN away_since INTEGER;
                     """)
         }
+        migrator.registerMigration("v9-by-field") { db in
+            // Set when `state` is the record as of that sequence, older than `seq`: the `record_store` pieces
+            // written after it hold the newer copies of their stores, and `context` the record's context now.
+            // NULL when `state` is the record now (docs/PROTOCOL.md, "Storage by field").
+            try db.execute(sql: "ALTER TABLE record ADD COLUMN state_seq INTEGER")
+        }
         return migrator
     }
 
@@ -232,7 +238,7 @@ public final class SQLiteSyncStore: SyncStore {
     }
 
     public func push(
-        _ records: [RecordState],
+        _ records: [RecordState], reading: @Sendable (RecordState) -> Set<WriteTarget>?,
         plan: @Sendable (RecordState, RecordState?, (String) throws -> RecordState?) throws -> PushStep
     ) async throws -> PushResponse {
         let schema = self.schema
@@ -240,15 +246,24 @@ public final class SQLiteSyncStore: SyncStore {
         return try await pool.write { db in
             var execution = PushExecution(received: records.count)
             for incoming in records {
-                let stored = try Self.fetch(incoming.id, in: db)
+                // Only the stores the plan needs, when it needs no more: then it decides on them alone, and only
+                // what changed of them is written.
+                let stores = reading(incoming)
+                let stored = try Self.fetch(incoming.id, only: stores, in: db)
                 try PushExecution.check(incoming, stored: stored)
                 let step = try plan(incoming, stored, { try Self.fetch($0, in: db) })
                 for write in execution.writes(for: step, incoming: incoming, stored: stored) {
                     switch write {
                     case .store(let state, let previous, let origin, let whole):
-                        execution.wrote(
-                            at: try Self.store(
-                                state, previous: previous, origin: origin, whole: whole, schema: schema, in: db))
+                        if let stores, let previous, !whole {
+                            execution.wrote(
+                                at: try Self.store(
+                                    state, read: stores, previous: previous, origin: origin, schema: schema, in: db))
+                        } else {
+                            execution.wrote(
+                                at: try Self.store(
+                                    state, previous: previous, origin: origin, whole: whole, schema: schema, in: db))
+                        }
                     case .storeIfAbsent(let state):
                         if try Self.fetch(state.id, in: db) == nil {
                             execution.wrote(at: try Self.store(state, previous: nil, schema: schema, in: db))
@@ -325,12 +340,15 @@ public final class SQLiteSyncStore: SyncStore {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT seq, CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END AS state
+                SELECT seq, CASE WHEN origin IS NOT NULL AND origin = ? THEN NULL ELSE state END AS state, id,
+                    state_seq, context
                 FROM record WHERE seq > ? \(scope) ORDER BY seq LIMIT ?
                 """,
             arguments: [replica?.rawValue, since] + scopeArguments + [limit + 1])
         return try FeedPage.records(
-            rows.map { (seq: $0["seq"], state: $0["state"]) }, evictions: evictions, since: since, limit: limit)
+            rows.map { row in
+                (seq: row["seq"], state: row["state"] == nil ? nil : try Self.json(of: row, in: db))
+            }, evictions: evictions, since: since, limit: limit)
     }
 
     /// The feed of stores for a version-2 puller (`StoreFeedReader`).
@@ -352,7 +370,7 @@ public final class SQLiteSyncStore: SyncStore {
         var page = reader.page
         let record = try db.cachedStatement(
             sql: "SELECT collection, context, coalesce(origin = ?, 0) AS own FROM record WHERE id = ?")
-        let whole = try db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?")
+        let whole = try db.cachedStatement(sql: "SELECT id, state, state_seq, context FROM record WHERE id = ?")
         let changed = try db.cachedStatement(
             sql: "SELECT store, json FROM record_store WHERE record_id = ? AND seq > ?")
         for id in reader.taken {
@@ -360,7 +378,7 @@ public final class SQLiteSyncStore: SyncStore {
             let entry = try reader.entry(
                 id: id, collection: row["collection"], context: row["context"], own: row["own"],
                 stores: { try Row.fetchAll(changed, arguments: [id, since]).map { ($0[0], $0[1]) } },
-                whole: { try String.fetchOne(whole, arguments: [id]) ?? "" })
+                whole: { try Row.fetchOne(whole, arguments: [id]).map { try Self.json(of: $0, in: db) } ?? "" })
             if let entry { page.records.append(entry) }
         }
         return page
@@ -500,11 +518,6 @@ public final class SQLiteSyncStore: SyncStore {
         try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
     }
 
-    private static func fetch(_ id: String, in db: Database) throws -> RecordState? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM record WHERE id = ?"), arguments: [id])
-            .map { try RecordJSON.decode($0) }
-    }
-
     /// Stores a record with the next sequence (`StoredRecord`), and returns it.
     @discardableResult
     static func store(
@@ -517,7 +530,7 @@ public final class SQLiteSyncStore: SyncStore {
             sql: """
                 INSERT INTO record(id, collection, seq, state, office, origin, context) VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office,
-                    origin = excluded.origin, context = excluded.context
+                    origin = excluded.origin, context = excluded.context, state_seq = NULL
                 """
         ).execute(arguments: [row.id, row.collection, seq, row.json, row.office, row.origin, row.context])
         let note = try db.cachedStatement(

@@ -2,6 +2,16 @@ import Logging
 import PlanSyncCore
 
 extension SyncStore {
+    /// Runs `plan` on each pushed record with its whole stored copy (`push(_:reading:plan:)`).
+    public func push(
+        _ records: [RecordState],
+        plan:
+            @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ lookup: (String) throws -> RecordState?)
+            throws -> PushStep
+    ) async throws -> PushResponse {
+        try await push(records, reading: { _ in nil }, plan: plan)
+    }
+
     /// Verifies `records` as written by `principal` on replica `pusher`, and stores what the push plan decides for
     /// each, in one transaction: the one way writes enter the store, for `POST /v1/push` and the server's own desk
     /// alike. `carried` names the stores of records pushed as deltas. A `PushRefusal` is logged and thrown, and
@@ -15,7 +25,8 @@ extension SyncStore {
             verification: PushVerification(pusher: pusher, principal: principal, now: now, schema: schema),
             server: try await serverID(), recovering: recovering)
         do {
-            return try await push(records) { incoming, stored, lookup in
+            return try await push(records, reading: { plan.storesRead(for: $0, carried: carried[$0.id]) }) {
+                incoming, stored, lookup in
                 let step = try plan.step(
                     incoming: incoming, carried: carried[incoming.id], stored: stored, lookup: lookup)
                 try check?(incoming, stored, step)

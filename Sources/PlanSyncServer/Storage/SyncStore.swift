@@ -23,9 +23,11 @@ public protocol SyncStore: Sendable {
     func bind(replica: ReplicaID, to token: String) async throws -> String
 
     /// Runs `plan` on each pushed record with its stored copy, in one transaction, and does what it says.
-    /// `plan` may throw to refuse the whole batch — nothing is stored then.
+    /// `plan` may throw to refuse the whole batch — nothing is stored then. `reading` names the stores of the
+    /// stored copy the plan needs (`PushPlan.storesRead(for:carried:)`; nil for the whole record): a store that
+    /// keeps records by field reads just those, and writes just what changed of them.
     func push(
-        _ records: [RecordState],
+        _ records: [RecordState], reading: @Sendable (_ incoming: RecordState) -> Set<WriteTarget>?,
         plan:
             @Sendable (_ incoming: RecordState, _ stored: RecordState?, _ lookup: (String) throws -> RecordState?)
             throws -> PushStep
