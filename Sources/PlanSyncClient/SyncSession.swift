@@ -195,6 +195,8 @@ public struct SyncSession: Sendable {
         var caughtUp = false
         let recovering = believing ? true : try await replica.isRecovering()
         let queued = try await replica.pendingCount()
+        // Queued records are read as their deltas when the push sends deltas.
+        let deltas = try await recovering ? false : replica.serverProtocol() >= 2
         var size = AdaptiveSize.push(ceiling: pushBatch, target: requestTarget)
         // Records read from the outbox and not yet acknowledged, oldest first; the next batch is a prefix.
         var ahead: [PendingRecord] = []
@@ -224,7 +226,7 @@ public struct SyncSession: Sendable {
             // Once more when all read is pushed: edits made during the sync go with it.
             if ahead.count < size.next, !exhausted || ahead.isEmpty {
                 let asked = size.next - ahead.count
-                took(try await replica.pending(limit: asked, after: readThrough), asked: asked)
+                took(try await replica.pending(limit: asked, after: readThrough, deltas: deltas), asked: asked)
             }
             guard !ahead.isEmpty else { break }
             let batch = Array(ahead.prefix(size.next))
@@ -234,7 +236,7 @@ public struct SyncSession: Sendable {
             let wanted = size.next - (ahead.count - batch.count)
             if !exhausted, wanted > 0 {
                 let (replica, after) = (replica, readThrough)
-                reading = (Task { try await replica.pending(limit: wanted, after: after) }, wanted)
+                reading = (Task { try await replica.pending(limit: wanted, after: after, deltas: deltas) }, wanted)
             }
             let response: PushResponse
             // From here the server may hold these writes, so they cannot be discarded until it answers.
@@ -324,7 +326,8 @@ public struct SyncSession: Sendable {
         } catch let error as SyncError where request.version >= 2 && error.isVersion1Refusal {
             // The server went back to a version that takes whole records only: send them whole.
             try await replica.setServerProtocol(1)
-            let whole = PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+            let whole = PushRequest(
+                replica: identity.replica, records: try await wholeStates(of: batch), recover: recovering)
             response = try await transport.push(whole, history: history)
         }
         let sent = sentBefore.flatMap { before in transport.counted.map { $0.sent - before } }
@@ -339,7 +342,8 @@ public struct SyncSession: Sendable {
         -> PushRequest
     {
         guard !recovering, try await replica.serverProtocol() >= 2 else {
-            return PushRequest(replica: identity.replica, records: batch.map(\.state), recover: recovering)
+            return PushRequest(
+                replica: identity.replica, records: try await wholeStates(of: batch), recover: recovering)
         }
         var stores: [String: Set<WriteTarget>] = [:]
         let records = batch.map { pending in
@@ -348,6 +352,19 @@ public struct SyncSession: Sendable {
             return delta.state
         }
         return PushRequest(replica: identity.replica, records: records, stores: stores, version: 2)
+    }
+
+    /// The whole records of `batch`, read again where only a delta was read (the server went back to version 1).
+    private func wholeStates(of batch: [PendingRecord]) async throws -> [RecordState] {
+        var states: [RecordState] = []
+        for pending in batch {
+            if pending.isWhole {
+                states.append(pending.state)
+            } else if let state = try await replica.record(pending.state.id) {
+                states.append(state)
+            }
+        }
+        return states
     }
 
     /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and

@@ -26,7 +26,8 @@ extension Replica {
     static func signingKey(in db: Database) throws -> ReplicaSigningKey {
         if let text = try Meta.get(.signingKey, in: db) {
             guard let data = Data(base64Encoded: text), let key = ReplicaSigningKey(raw: data) else {
-                throw ReplicaError("the replica's signing key is damaged; create the replica again with 'plansync init'")
+                throw ReplicaError(
+                    "the replica's signing key is damaged; create the replica again with 'plansync init'")
             }
             return key
         }
@@ -103,7 +104,8 @@ extension Replica {
             }
             var summary = BundleSummary()
             var clock =
-                try Meta.getJSON(.clock, HybridLogicalClock.self, in: db) ?? HybridLogicalClock(replica: identity.replica)
+                try Meta.getJSON(.clock, HybridLogicalClock.self, in: db)
+                ?? HybridLogicalClock(replica: identity.replica)
             let limit = Self.wallClock() + CausalBounds.maxDrift
             var changed: Set<String> = []
             for section in bundle.sections where section.signed.signer != identity.replica {
@@ -119,7 +121,13 @@ extension Replica {
                     }
                     if let time = incoming.latestTime { clock.observe(time, limit: limit) }
                     // Not the server's copy: the outbox's base stays as the server last sent it.
-                    if try Self.join(incoming, in: db, schema: schema) != nil { changed.insert(incoming.id) }
+                    if try Self.join(incoming, in: db, schema: schema) != nil {
+                        changed.insert(incoming.id)
+                        // A queued record now differs from its base in stores this replica did not write: found
+                        // again by comparing, so a push of it carries them too.
+                        try db.cachedStatement(sql: "UPDATE outbox SET stores = NULL WHERE record_id = ?")
+                            .execute(arguments: [incoming.id])
+                    }
                 }
                 try db.execute(
                     sql: """
@@ -169,7 +177,8 @@ extension Replica {
             .compactMap { row in
                 guard let key = ReplicaKey(row[1]) else { return nil }
                 let payload: Data = row[2]
-                let signed = SignedSection(signer: ReplicaID(row[0] as String), payload: [UInt8](payload), signature: row[3])
+                let signed = SignedSection(
+                    signer: ReplicaID(row[0] as String), payload: [UInt8](payload), signature: row[3])
                 return CarriedSection(section: .init(signed, key: key), refused: row[4])
             }
     }

@@ -113,18 +113,20 @@ extension Replica {
     // MARK: - Keeping the base
 
     /// Keeps `before` as the base of a record about to be queued, unless it is queued already (its base was
-    /// kept by the first write since the last push).
-    static func keepBase(of id: String, _ before: RecordState?, in db: Database) throws {
-        let queued =
-            try Bool.fetchOne(
-                db.cachedStatement(sql: "SELECT 1 FROM outbox WHERE record_id = ?"), arguments: [id]) ?? false
-        guard !queued else { return }
+    /// kept by the first write since the last push). Returns, for a queued record, the stores its queued writes
+    /// changed (nil inside when not noted); nil when it was not queued.
+    @discardableResult
+    static func keepBase(of id: String, _ before: RecordState?, in db: Database) throws -> Set<WriteTarget>?? {
+        let queued = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT stores FROM outbox WHERE record_id = ?"), arguments: [id])
+        if let queued { return .some(try (queued[0] as String?).map(RecordJSON.stores)) }
         try db.cachedStatement(
             sql: """
                 INSERT INTO outbox_base(record_id, state, sent) VALUES (?, ?, 0)
                 ON CONFLICT(record_id) DO UPDATE SET state = excluded.state, sent = 0
                 """
         ).execute(arguments: [id, before.map { RecordJSON.string($0) }])
+        return nil
     }
 
     /// Joins a pulled copy into a queued record's base too, so a discard puts back what the server has now.

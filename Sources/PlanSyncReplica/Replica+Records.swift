@@ -203,16 +203,21 @@ struct LocalWrites {
 
     /// Stores a locally written state and queues it for the next push. The first write queued since the last
     /// push keeps `before` (nil for a record created here) as the record's base, for `discard`.
+    /// The outbox notes the stores the write changed beside those of the writes queued before it, so a push
+    /// reads just those (`Replica.pending`).
     mutating func queue(_ state: RecordState, before: RecordState?, in db: Database) throws {
-        try Replica.keepBase(of: state.id, before, in: db)
+        let queued = try Replica.keepBase(of: state.id, before, in: db)
         try Replica.store(state, in: db, schema: schema)
         revision += 1
+        // Unknown when the record was created here (it travels whole) or queued without them noted.
+        var stores: Set<WriteTarget>? = before.map { state.targetsChanged(from: $0) }
+        if let queued, let written = stores { stores = queued.map { written.union($0) } }
         try db.cachedStatement(
             sql: """
-                INSERT INTO outbox(record_id, revision, queued_at) VALUES (?, ?, ?)
-                ON CONFLICT(record_id) DO UPDATE SET revision = excluded.revision
+                INSERT INTO outbox(record_id, revision, queued_at, stores) VALUES (?, ?, ?, ?)
+                ON CONFLICT(record_id) DO UPDATE SET revision = excluded.revision, stores = excluded.stores
                 """
-        ).execute(arguments: [state.id, revision, queuedAt])
+        ).execute(arguments: [state.id, revision, queuedAt, stores.map(RecordJSON.string(stores:))])
     }
 
     func finish(in db: Database) throws {

@@ -4,30 +4,38 @@ import PlanSyncCore
 
 /// A record waiting in the outbox, with the revision it had when read.
 public struct PendingRecord: Sendable {
+    /// The record whole, or only its delta's stores when it was read for a push of deltas (`delta` then set).
     public let state: RecordState
     public let revision: Int64
     /// The stores written here since the server last acknowledged the record (`RecordDelta(_:since:)`), or nil
     /// when it must travel whole: created here, queued again after the server's history went back, or pushed
     /// before without an answer (the server may hold writes its base lacks).
     public let delta: RecordDelta?
+    /// Whether `state` is the whole record.
+    public let isWhole: Bool
 
-    public init(state: RecordState, revision: Int64, delta: RecordDelta? = nil) {
+    public init(state: RecordState, revision: Int64, delta: RecordDelta? = nil, isWhole: Bool = true) {
         self.state = state
         self.revision = revision
         self.delta = delta
+        self.isWhole = isWhole
     }
 }
 
 extension Replica {
     /// Up to `limit` records with unacknowledged local writes queued after `revision`, in queue order, each
     /// with its delta against the copy the server acknowledged.
-    public func pending(limit: Int, after revision: Int64 = 0) async throws -> [PendingRecord] {
+    ///
+    /// With `deltas` (the push sends them), a record whose outbox notes the stores written since its base is read
+    /// as just those stores: its `state` is then its delta's, not the whole record.
+    public func pending(limit: Int, after revision: Int64 = 0, deltas: Bool = false) async throws -> [PendingRecord] {
         try await pool.read { db in
             // A cursor, not `fetchAll`: the rows are read in place rather than copied with their column names.
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT record.state, outbox.revision, outbox_base.state, outbox_base.sent
+                    SELECT record.state, outbox.revision, outbox_base.state, outbox_base.sent, outbox.stores,
+                        outbox_base.state IS NOT NULL
                     FROM outbox JOIN record ON record.id = outbox.record_id
                     LEFT JOIN outbox_base ON outbox_base.record_id = outbox.record_id
                     WHERE outbox.revision > ? ORDER BY outbox.revision LIMIT ?
@@ -35,9 +43,18 @@ extension Replica {
                 arguments: [revision, limit])
             var pending: [PendingRecord] = []
             while let row = try rows.next() {
-                let state = try Self.decode(row[0] as String)
                 // After a push that got no answer the server may hold writes the base lacks: whole then.
                 let sent = (row[3] as Int64?) ?? 1
+                if deltas, sent == 0, row[5] as Bool, let noted = row[4] as String?,
+                    case let stores = try RecordJSON.stores(noted), !stores.isEmpty
+                {
+                    let part = try RecordJSON.stored(snapshot: row[0], context: nil, pieces: [], only: stores)
+                    pending.append(
+                        PendingRecord(
+                            state: part, revision: row[1], delta: RecordDelta(part, stores: stores), isWhole: false))
+                    continue
+                }
+                let state = try Self.decode(row[0] as String)
                 let base = sent == 0 ? try (row[2] as String?).map(Self.decode) : nil
                 pending.append(PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base)))
             }
@@ -161,8 +178,10 @@ extension Replica {
                 guard restamped != state else { continue }
                 try Self.store(restamped, in: db, schema: self.schema)
                 revision += 1
+                // The stores it changed are found again by comparing with the base.
                 try db.execute(
-                    sql: "UPDATE outbox SET revision = ? WHERE record_id = ?", arguments: [revision, state.id])
+                    sql: "UPDATE outbox SET revision = ?, stores = NULL WHERE record_id = ?",
+                    arguments: [revision, state.id])
                 count += 1
             }
             try Meta.setJSON(.clock, clock, in: db)

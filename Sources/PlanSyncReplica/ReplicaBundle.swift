@@ -47,9 +47,10 @@ public struct ReplicaBundle: Sendable {
     var digest: Data {
         var hash = SHA256()
         func add(_ text: String) { hash.update(data: Data((text + "\n").utf8)) }
-        for text in [Self.format, String(Self.version), exporter.rawValue, exporterKey.description, server.rawValue,
-            created, String(sections.count)]
-        {
+        for text in [
+            Self.format, String(Self.version), exporter.rawValue, exporterKey.description, server.rawValue,
+            created, String(sections.count),
+        ] {
             add(text)
         }
         for section in sections {
@@ -189,7 +190,8 @@ public struct ReplicaBundle: Sendable {
                 throw ReplicaError("\(path) is not a whole PlanSync bundle (a bad section)", kind: .refused)
             }
             let payload: Data = row[2]
-            sections.append(Section(SignedSection(signer: signer, payload: [UInt8](payload), signature: row[3]), key: sectionKey))
+            sections.append(
+                Section(SignedSection(signer: signer, payload: [UInt8](payload), signature: row[3]), key: sectionKey))
         }
         guard sections.count == count else {
             throw ReplicaError(

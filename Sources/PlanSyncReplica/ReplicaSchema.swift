@@ -121,6 +121,12 @@ enum ReplicaSchema {
                     ) STRICT;
                     """)
         }
+        migrator.registerMigration("v7-outbox-stores") { db in
+            // The stores local writes changed since the record's base was kept, as a JSON array of store names
+            // (`fields.comment`, `translations.fr.title`, `tombstones`): a push reads just those. NULL when not
+            // known (queued by an older version, or again after the server's history went back).
+            try db.execute(sql: "ALTER TABLE outbox ADD COLUMN stores TEXT")
+        }
         return migrator
     }
 }

@@ -59,6 +59,9 @@ struct DeltaPropertyTests {
         var outbox: [[String: RecordState?]]
         /// Per replica, queued records pushed without an answer: the server may hold writes their base lacks.
         var sent: [Set<String>]
+        /// Per replica, the stores local writes changed since each queued record's base was kept (the outbox's
+        /// `stores`): what a push reads and sends of a record that has a base.
+        var touched: [[String: Set<WriteTarget>]]
         var server: [String: Stored] = [:]
         var seq: UInt64 = 0
         var cursors: [UInt64]
@@ -72,6 +75,7 @@ struct DeltaPropertyTests {
             self.sim = sim
             outbox = Array(repeating: [:], count: sim.replicas.count)
             sent = Array(repeating: [], count: sim.replicas.count)
+            touched = Array(repeating: [:], count: sim.replicas.count)
             self.version1 = version1
             for (id, state) in sim.server.sorted(by: { $0.key < $1.key }) {
                 seq += 1
@@ -87,6 +91,9 @@ struct DeltaPropertyTests {
             let before = record(id, on: index)
             try sim.edit(id, edit, on: index, wallAdvance: 0)
             if outbox[index][id] == nil { outbox[index][id] = .some(before) }
+            if let before, let after = record(id, on: index) {
+                touched[index][id, default: []].formUnion(after.targetsChanged(from: before))
+            }
         }
 
         /// Pushes the queued records of replica `index` through the core's plan, and checks the plan decides
@@ -99,9 +106,15 @@ struct DeltaPropertyTests {
                 server: sim.serverID)
             for (id, base) in outbox[index].sorted(by: { $0.key < $1.key }) {
                 let local = replica.records[id]!
+                let found = RecordDelta(local, since: base ?? nil)
+                // As `Replica.pending` reads it: the stores the outbox noted, when the record has a base.
+                let noted = (base ?? nil).flatMap { _ in touched[index][id] }.flatMap { $0.isEmpty ? nil : $0 }
+                if let found, !found.stores.isSubset(of: noted ?? found.stores) {
+                    mismatches.append("\(id) on \(index): the outbox noted \(noted ?? []), not all of \(found.stores)")
+                }
                 let sentDelta =
                     version1.contains(index) || sent[index].contains(id)
-                    ? nil : RecordDelta(local, since: base ?? nil)
+                    ? nil : noted.map { RecordDelta(local, stores: $0) } ?? found
                 // As the server reads it off the wire: compact in version 2, verbose in version 1.
                 let delta = try sentDelta.map { try Self.wire($0) }
                 let current = try Self.wire(local, version: version1.contains(index) ? 1 : 2)
@@ -155,6 +168,7 @@ struct DeltaPropertyTests {
             if acknowledged {
                 outbox[index] = [:]
                 sent[index] = []
+                touched[index] = [:]
             } else {
                 sent[index].formUnion(outbox[index].keys)
             }

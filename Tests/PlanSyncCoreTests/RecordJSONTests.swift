@@ -10,7 +10,7 @@ import Testing
 struct RecordJSONTests {
     static let awkward = [
         "plain", "quote \" and backslash \\", "slash / kept", "line\nbreak\r\ttab", "\u{01}\u{1F} controls",
-        "Arabic الحماية", "emoji 🙂👩🏽‍⚕️", "\u{2067}isolate\u{2069}", "", "NUL \u{00} byte",
+        "Arabic الحماية", "emoji 🙂👩🏽‍⚕️", "\u{2067}isolate\u{2069}", "", "NUL \u{00} byte", "brackets ] } [ {",
     ]
 
     /// Records from a seeded random history, with awkward text written into them.
@@ -64,6 +64,42 @@ struct RecordJSONTests {
             let body = Array("{\"records\":[\(pieces)],\"cursor\":1,\"more\":false,\"latest\":1}".utf8)
             let page = try body.withUnsafeBufferPointer { try RecordJSON.decodePull($0) }
             #expect(page.records == [delta.state] && page.stores[state.id] == stores)
+        }
+    }
+
+    /// Storage by field: a record read for some of its stores, the rest skimmed over unread, holds just those
+    /// stores as written, in either form; and a snapshot with newer pieces reads as the record now.
+    @Test(arguments: Array(UInt64(1)...20))
+    func recordsStoredByFieldReadBackInPartAndWhole(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        for state in try Self.records(seed: seed) {
+            var all: [WriteTarget] = state.fields.keys.map { .field($0) } + [.lifecycle, .field("status")]
+            for (language, byField) in state.translations {
+                all += byField.keys.map { .translation(field: $0, language: language) }
+            }
+            let stores = Set(all.shuffled(using: &rng).prefix(Int.random(in: 1...all.count, using: &rng)))
+            for form in [RecordForm.compact, .verbose] {
+                let json = RecordJSON.string(state, form: form)
+                let part = try RecordJSON.stored(snapshot: json, context: nil, pieces: [], only: stores)
+                #expect(part == RecordDelta(state, stores: stores).state, "\(form), \(stores)")
+                #expect(try RecordJSON.stored(snapshot: json, context: nil, pieces: []) == state)
+            }
+            // An older snapshot (the stores above emptied, the context behind) with the stores now as pieces.
+            var older = state
+            for target in stores {
+                older = RecordDelta(RecordState(id: state.id, collection: state.collection), stores: [target])
+                    .filled(from: older)
+            }
+            older.context = VersionVector()
+            let pieces = stores.sorted { $0.storeName < $1.storeName }.map { ($0, RecordJSON.store($0, of: state)) }
+            let now = try RecordJSON.stored(
+                snapshot: RecordJSON.string(older), context: RecordJSON.context(of: state), pieces: pieces)
+            #expect(now == state)
+            let some = Set(stores.prefix(1))
+            #expect(
+                try RecordJSON.stored(
+                    snapshot: RecordJSON.string(older), context: RecordJSON.context(of: state), pieces: pieces,
+                    only: some) == RecordDelta(state, stores: some).state)
         }
     }
 

@@ -86,6 +86,18 @@ public enum RecordJSON {
         return String(decoding: writer.bytes, as: UTF8.self)
     }
 
+    /// A set of stores as a JSON array of their names, sorted: the same text for the same set.
+    public static func string(stores: Set<WriteTarget>) -> String {
+        var writer = JSONWriter()
+        writer.array(stores.map(\.storeName).sorted()) { writer, name in writer.string(name) }
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Reads a set of stores written by `string(stores:)`.
+    public static func stores(_ json: String) throws(RecordJSONError) -> Set<WriteTarget> {
+        try read(json) { reader throws(RecordJSONError) in try reader.storeNames() }
+    }
+
     /// The JSON of a record's context.
     public static func context(of state: RecordState) -> String {
         string(state.context)
@@ -917,6 +929,32 @@ struct JSONReader {
         throw fail("unterminated string")
     }
 
+    /// Skips a value of a record this process stored and reads back in part (`record(only:)`), scanning its
+    /// bytes to the bracket that closes it: strings are stepped over, nothing else is checked. Input from the
+    /// wire is skipped by `skip()`, which checks what it skips.
+    mutating func skim() throws(RecordJSONError) {
+        let first = try peek()
+        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return try skip() }
+        var depth = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                try skipString()
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 {
+                    index += 1
+                    return
+                }
+            default: break
+            }
+            index += 1
+        }
+        throw fail("unterminated value")
+    }
+
     /// Skips any JSON value.
     mutating func skip() throws(RecordJSONError) {
         switch try peek() {
@@ -939,6 +977,16 @@ struct JSONReader {
         var counters: [ReplicaID: UInt64] = [:]
         try object { reader, key throws(RecordJSONError) in counters[ReplicaID(key)] = try reader.unsigned() }
         return VersionVector(counters)
+    }
+
+    /// An array of store names.
+    mutating func storeNames() throws(RecordJSONError) -> Set<WriteTarget> {
+        Set(
+            try array { reader throws(RecordJSONError) in
+                let name = try reader.string()
+                guard let target = WriteTarget(storeName: name) else { throw reader.fail("no store '\(name)'") }
+                return target
+            })
     }
 
     mutating func record(only wanted: Set<WriteTarget>? = nil) throws(RecordJSONError) -> RecordState {
@@ -973,7 +1021,7 @@ struct JSONReader {
                 reader.timeBase = try reader.unsigned()
             case "fields":
                 try reader.object { reader, name throws(RecordJSONError) in
-                    guard wanted?.contains(.field(name)) ?? true else { return try reader.skip() }
+                    guard wanted?.contains(.field(name)) ?? true else { return try reader.skim() }
                     fields[name] = try reader.array { reader throws(RecordJSONError) in try reader.fieldCandidate() }
                 }
             case "translations":
@@ -981,7 +1029,7 @@ struct JSONReader {
                     var byField: [String: [TranslationCandidate]] = [:]
                     try reader.object { reader, name throws(RecordJSONError) in
                         guard wanted?.contains(.translation(field: name, language: language)) ?? true else {
-                            return try reader.skip()
+                            return try reader.skim()
                         }
                         byField[name] = try reader.array { reader throws(RecordJSONError) in
                             try reader.translationCandidate()
@@ -990,15 +1038,10 @@ struct JSONReader {
                     if wanted == nil || !byField.isEmpty { translations[language] = byField }
                 }
             case "tombstones":
-                guard wanted?.contains(.lifecycle) ?? true else { return try reader.skip() }
+                guard wanted?.contains(.lifecycle) ?? true else { return try reader.skim() }
                 tombstones = try reader.array { reader throws(RecordJSONError) in try reader.tombstone() }
             case "stores":
-                stores = Set(
-                    try reader.array { reader throws(RecordJSONError) in
-                        let name = try reader.string()
-                        guard let target = WriteTarget(storeName: name) else { throw reader.fail("no store '\(name)'") }
-                        return target
-                    })
+                stores = try reader.storeNames()
             default: try reader.skip()
             }
         }
