@@ -65,7 +65,7 @@ extension Replica {
         {
             throw ReplicaError.refused(id, reason)
         }
-        try local.queue(state, before: before, in: db)
+        try local.queue(state, before: before, wrote: edit.target, in: db)
     }
 
     private func create(_ new: NewRecord, with local: inout LocalWrites, in db: Database) throws {
@@ -84,7 +84,7 @@ extension Replica {
         {
             throw ReplicaError.refused(new.id, reason)
         }
-        try local.queue(state, before: nil, in: db)
+        try local.queue(state, before: nil, wrote: .lifecycle, in: db)
     }
 
     /// One record, or nil.
@@ -203,14 +203,14 @@ struct LocalWrites {
 
     /// Stores a locally written state and queues it for the next push. The first write queued since the last
     /// push keeps `before` (nil for a record created here) as the record's base, for `discard`.
-    /// The outbox notes the stores the write changed beside those of the writes queued before it, so a push
-    /// reads just those (`Replica.pending`).
-    mutating func queue(_ state: RecordState, before: RecordState?, in db: Database) throws {
+    /// The outbox notes the store the write changed (`wrote`: an edit changes only its target's store) beside
+    /// those of the writes queued before it, so a push reads just those (`Replica.pending`).
+    mutating func queue(_ state: RecordState, before: RecordState?, wrote: WriteTarget, in db: Database) throws {
         let queued = try Replica.keepBase(of: state.id, before, in: db)
         try Replica.store(state, in: db, schema: schema)
         revision += 1
         // Unknown when the record was created here (it travels whole) or queued without them noted.
-        var stores: Set<WriteTarget>? = before.map { state.targetsChanged(from: $0) }
+        var stores: Set<WriteTarget>? = before == nil ? nil : [wrote]
         if let queued, let written = stores { stores = queued.map { written.union($0) } }
         try db.cachedStatement(
             sql: """
