@@ -12,8 +12,17 @@ import Testing
 struct StorageByFieldTests {
     static let id = DeltaWireTests.id
 
-    /// The server's row of the record, read from its SQLite file: the snapshot, how old it is, and its pieces.
+    /// The server's row of the record, read from its database: the snapshot, how old it is, and its pieces.
     static func row(_ cluster: Cluster) throws -> (state: String, stateSeq: Int64?, seq: Int64, comment: String?) {
+        if let database = cluster.database {
+            let select = { (column: String) in try database.value("SELECT \(column) FROM record WHERE id = '\(id)'") }
+            let comment = try database.value(
+                "SELECT json FROM record_store WHERE record_id = '\(id)' AND store = 'fields.comment'")
+            return (
+                try select("state"), Int64(try select("state_seq")), try #require(Int64(try select("seq"))),
+                comment.isEmpty ? nil : comment
+            )
+        }
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(
@@ -28,8 +37,9 @@ struct StorageByFieldTests {
         }
     }
 
-    @Test func aDeltaIsWrittenAsItsStoresAndReadWholeEverywhere() async throws {
-        let cluster = try Cluster()
+    @Test(arguments: ServerStore.available)
+    func aDeltaIsWrittenAsItsStoresAndReadWholeEverywhere(store: ServerStore) async throws {
+        let cluster = try Cluster(store: store)
         let amman = try Replica.open(at: try cluster.replica("amman"))
         let dakar = try Replica.open(at: try cluster.replica("dakar"))
         for replica in [amman, dakar] { try await Self.sync(replica) }

@@ -59,16 +59,23 @@ extension PostgresSyncStore {
             let bytes =
                 try await connection.query("SELECT pg_database_size(current_database())", logger: logger).collect()
                 .first?.decode(Int64.self) ?? 0
-            var changed: [(id: String, seq: Int64, state: String)] = []
-            for try await (id, seq, state) in try await connection.query(
-                "SELECT id, seq, state FROM record WHERE seq > \(since) ORDER BY seq", logger: logger
-            ).decode((String, Int64, String).self) {
-                changed.append((id, seq, state))
+            var changed: [(seq: Int64, row: StoredRow)] = []
+            for try await (id, seq, state, stateSeq, context) in try await connection.query(
+                "SELECT id, seq, state, state_seq, context FROM record WHERE seq > \(since) ORDER BY seq",
+                logger: logger
+            ).decode((String, Int64, String, Int64?, String?).self) {
+                changed.append((seq, StoredRow(id: id, snapshot: state, stateSeq: stateSeq, context: context)))
             }
-            return (Int(records), Int(bytes), changed)
+            let pieces = try await Self.pieces(of: changed.map(\.row), connection, logger)
+            return (
+                Int(records), Int(bytes),
+                try changed.map {
+                    ($0.row.id, $0.seq, try Self.state(of: $0.row, pieces: pieces[$0.row.id] ?? [], only: nil))
+                }
+            )
         }
-        let figures = try changed.map { row in
-            (row.id, row.seq, StoreCensus.decisions(of: try RecordJSON.decode(row.state), schema: schema))
+        let figures = changed.map { id, seq, record in
+            (id, seq, StoreCensus.decisions(of: record, schema: schema))
         }
         let tally = decisionTally.withLock { tally in
             for (id, seq, decisions) in figures where seq > tally.seq || since == tally.seq {

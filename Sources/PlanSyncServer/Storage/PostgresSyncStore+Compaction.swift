@@ -47,7 +47,8 @@ extension PostgresSyncStore {
             """
             SELECT record.id, record.seq, record.state,
                 (SELECT coalesce(sum(octet_length(json)), 0) FROM record_store
-                 WHERE record_id = record.id AND store <> \(FeedPage.wholeStore))::bigint
+                 WHERE record_id = record.id AND store <> \(FeedPage.wholeStore))::bigint,
+                record.state_seq, record.context
             FROM record
             WHERE seq > \(Int64(clamping: execution.scanned)) AND seq <= \(Int64(clamping: execution.settled))
                 AND state LIKE \(CompactionExecution.candidatePattern)
@@ -55,7 +56,12 @@ extension PostgresSyncStore {
             """, logger: logger
         ).collect()
         for row in candidates {
-            let (id, stored, json, pieces) = try row.decode((String, Int64, String, Int64).self)
+            // A record's tombstones are always in its `state`: a delete or restore is stored whole.
+            let (id, stored, snapshot, pieces, stateSeq, context) = try row.decode(
+                (String, Int64, String, Int64, Int64?, String?).self)
+            let record = StoredRow(id: id, snapshot: snapshot, stateSeq: stateSeq, context: context)
+            let json = try Self.json(
+                of: record, pieces: try await Self.pieces(of: [record], connection, logger)[id] ?? [])
             guard
                 let step = try execution.step(json: json, seq: UInt64(max(stored, 0)), pieces: Int(pieces)),
                 !dryRun

@@ -82,6 +82,15 @@ extension PostgresSyncStore {
                 "ALTER TABLE replica ADD COLUMN away_since BIGINT",
             ]
         ),
+        (
+            5,
+            [
+                // Set when `state` is the record as of that sequence, older than `seq`: the `record_store` pieces
+                // written after it hold the newer copies of their stores, and `context` the record's context now.
+                // NULL when `state` is the record now (docs/PROTOCOL.md, "Storage by field").
+                "ALTER TABLE record ADD COLUMN state_seq BIGINT"
+            ]
+        ),
     ]
 
     /// The advisory lock every instance takes around migrating and seeding, so that of several instances started

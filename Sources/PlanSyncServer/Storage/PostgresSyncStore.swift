@@ -107,7 +107,6 @@ public final class PostgresSyncStore: SyncStore {
         }
     }
 
-    /// Reads and writes each record whole: the plan decides the same on a whole copy (`reading` is not needed).
     public func push(
         _ records: [RecordState], reading: @Sendable (RecordState) -> Set<WriteTarget>?,
         plan: @Sendable (RecordState, RecordState?, (String) throws -> RecordState?) throws -> PushStep
@@ -129,7 +128,15 @@ public final class PostgresSyncStore: SyncStore {
                 return state
             }
             for incoming in records {
-                let stored = try await fetch(incoming.id)
+                // Only the stores the plan needs, when it needs no more: then it decides on them alone, and only
+                // what changed of them is written.
+                let stores = reading(incoming)
+                let stored: RecordState?
+                if let stores {
+                    stored = try await Self.fetch(incoming.id, only: stores, connection, logger)
+                } else {
+                    stored = try await fetch(incoming.id)
+                }
                 try PushExecution.check(incoming, stored: stored)
                 var step: PushStep?
                 while step == nil {
@@ -144,8 +151,24 @@ public final class PostgresSyncStore: SyncStore {
                     let row: StoredRecord
                     switch write {
                     case .store(let state, let previous, let origin, let whole):
-                        row = StoredRecord(state, previous: previous, origin: origin, whole: whole, schema: schema)
-                        known[state.id] = state
+                        if let stores, let previous, !whole {
+                            if try await Self.writeStores(
+                                state, previous: previous, origin: origin, at: seq + 1, connection, logger: logger)
+                            {
+                                seq += 1
+                                known.removeValue(forKey: state.id)
+                                execution.wrote(at: UInt64(seq))
+                                continue
+                            }
+                            // The context alone moved, which the feed sends whole: written whole.
+                            let current = try await Self.fetch(state.id, connection, logger)
+                            let filled = RecordDelta(state, stores: stores).filled(from: current)
+                            row = StoredRecord(filled, previous: current, origin: origin, whole: false, schema: schema)
+                            known[state.id] = filled
+                        } else {
+                            row = StoredRecord(state, previous: previous, origin: origin, whole: whole, schema: schema)
+                            known[state.id] = state
+                        }
                     case .storeIfAbsent(let state):
                         guard try await fetch(state.id) == nil else { continue }
                         row = StoredRecord(state, previous: nil, origin: nil, whole: false, schema: schema)
@@ -243,15 +266,19 @@ public final class PostgresSyncStore: SyncStore {
     ) async throws -> FeedPage {
         let rows = try await connection.query(
             """
-            SELECT seq, CASE WHEN origin IS NOT NULL AND origin = \(replica?.rawValue) THEN NULL ELSE state END
+            SELECT seq, CASE WHEN origin IS NOT NULL AND origin = \(replica?.rawValue) THEN NULL ELSE state END, id,
+                state_seq, context
             FROM record WHERE seq > \(since) AND (\(scope.everything) OR office IS NULL OR office = \(scope.office))
             ORDER BY seq LIMIT \(limit + 1)
             """, logger: logger
         ).collect().map { row in
-            let (seq, state) = try row.decode((Int64, String?).self)
-            return (seq: seq, state: state)
+            let (seq, state, id, stateSeq, context) = try row.decode((Int64, String?, String, Int64?, String?).self)
+            return (seq: seq, row: state.map { StoredRow(id: id, snapshot: $0, stateSeq: stateSeq, context: context) })
         }
-        return try FeedPage.records(rows, evictions: evictions, since: since, limit: limit)
+        let pieces = try await Self.pieces(of: rows.compactMap(\.row), connection, logger)
+        return try FeedPage.records(
+            rows.map { (seq: $0.seq, state: try $0.row.map { try Self.json(of: $0, pieces: pieces[$0.id] ?? []) }) },
+            evictions: evictions, since: since, limit: limit)
     }
 
     /// The feed of stores for a version-2 puller (`StoreFeedReader`), read in chunks until the page is full.
@@ -282,15 +309,19 @@ public final class PostgresSyncStore: SyncStore {
         }
         reader.finish()
         var page = reader.page
-        var records: [String: (collection: String, context: String?, own: Bool, state: String)] = [:]
-        for try await (id, collection, context, own, state) in try await connection.query(
+        var records: [String: (collection: String, context: String?, own: Bool, row: StoredRow)] = [:]
+        for try await (id, collection, context, own, state, stateSeq) in try await connection.query(
             """
-            SELECT id, collection, context, coalesce(origin = \(replica?.rawValue), false), state FROM record
-            WHERE id = ANY(\(reader.taken))
+            SELECT id, collection, context, coalesce(origin = \(replica?.rawValue), false), state, state_seq
+            FROM record WHERE id = ANY(\(reader.taken))
             """, logger: logger
-        ).decode((String, String, String?, Bool, String).self) {
-            records[id] = (collection, context, own, state)
+        ).decode((String, String, String?, Bool, String, Int64?).self) {
+            records[id] = (
+                collection, context, own, StoredRow(id: id, snapshot: state, stateSeq: stateSeq, context: context)
+            )
         }
+        // A record sent whole that is stored by field is put together from its pieces.
+        let newer = try await Self.pieces(of: records.values.map(\.row), connection, logger)
         var stores: [String: [(String, String?)]] = [:]
         for try await (id, store, json) in try await connection.query(
             "SELECT record_id, store, json FROM record_store WHERE record_id = ANY(\(reader.taken)) AND seq > \(since)",
@@ -302,7 +333,7 @@ public final class PostgresSyncStore: SyncStore {
             guard let record = records[id] else { continue }
             let entry = try reader.entry(
                 id: id, collection: record.collection, context: record.context, own: record.own,
-                stores: { stores[id] ?? [] }, whole: { record.state })
+                stores: { stores[id] ?? [] }, whole: { try Self.json(of: record.row, pieces: newer[id] ?? []) })
             if let entry { page.records.append(entry) }
         }
         return page
@@ -421,13 +452,6 @@ public final class PostgresSyncStore: SyncStore {
             .decode(Int64.self) ?? 0
     }
 
-    private static func fetch(_ id: String, _ connection: PostgresConnection, _ logger: Logger) async throws
-        -> RecordState?
-    {
-        try await connection.query("SELECT state FROM record WHERE id = \(id)", logger: logger).collect().first
-            .map { try RecordJSON.decode(try $0.decode(String.self)) }
-    }
-
     /// Writes a record's row, its rows in the feed of stores and its eviction at sequence `seq`.
     static func write(
         _ row: StoredRecord, at seq: Int64, _ connection: PostgresConnection, logger: Logger
@@ -437,7 +461,7 @@ public final class PostgresSyncStore: SyncStore {
             INSERT INTO record(id, collection, seq, state, office, origin, context)
             VALUES (\(row.id), \(row.collection), \(seq), \(row.json), \(row.office), \(row.origin), \(row.context))
             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state, office = excluded.office,
-                origin = excluded.origin, context = excluded.context
+                origin = excluded.origin, context = excluded.context, state_seq = NULL
             """, logger: logger)
         for store in row.stores {
             try await connection.query(
