@@ -46,16 +46,21 @@ struct RecordJSONTests {
         }
     }
 
+    /// A random non-empty set of `state`'s stores, with a field and the tombstones it may not hold.
+    static func someStores(of state: RecordState, using rng: inout SeededGenerator) -> Set<WriteTarget> {
+        var all: [WriteTarget] = state.fields.keys.map { .field($0) } + [.lifecycle, .field("status")]
+        for (language, byField) in state.translations {
+            all += byField.keys.map { .translation(field: $0, language: language) }
+        }
+        return Set(all.shuffled(using: &rng).prefix(Int.random(in: 1...all.count, using: &rng)))
+    }
+
     /// A delta put together from stored pieces is the JSON of the delta written whole, and reads back as it.
     @Test(arguments: Array(UInt64(1)...20))
     func deltasFromStoredPiecesAreTheDeltas(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         for state in try Self.records(seed: seed) {
-            var all: [WriteTarget] = state.fields.keys.map { .field($0) } + [.lifecycle, .field("status")]
-            for (language, byField) in state.translations {
-                all += byField.keys.map { .translation(field: $0, language: language) }
-            }
-            let stores = Set(all.shuffled(using: &rng).prefix(Int.random(in: 1...all.count, using: &rng)))
+            let stores = Self.someStores(of: state, using: &rng)
             let delta = RecordDelta(state, stores: stores)
             let pieces = try RecordJSON.delta(
                 id: state.id, collection: state.collection, context: RecordJSON.context(of: state),
@@ -73,11 +78,7 @@ struct RecordJSONTests {
     func recordsStoredByFieldReadBackInPartAndWhole(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         for state in try Self.records(seed: seed) {
-            var all: [WriteTarget] = state.fields.keys.map { .field($0) } + [.lifecycle, .field("status")]
-            for (language, byField) in state.translations {
-                all += byField.keys.map { .translation(field: $0, language: language) }
-            }
-            let stores = Set(all.shuffled(using: &rng).prefix(Int.random(in: 1...all.count, using: &rng)))
+            let stores = Self.someStores(of: state, using: &rng)
             for form in [RecordForm.compact, .verbose] {
                 let json = RecordJSON.string(state, form: form)
                 let part = try RecordJSON.stored(snapshot: json, context: nil, pieces: [], only: stores)
