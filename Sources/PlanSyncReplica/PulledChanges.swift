@@ -21,17 +21,18 @@ public struct PulledChanges: Sendable, Codable {
     }
 
     mutating func note(_ state: RecordState, was old: RecordState?) {
-        let changed = state.changedTargetNames(since: old)
         // Pulled again in a later page of the same sync: one line per record.
         if let index = records.firstIndex(where: { $0.id == state.id }) {
-            let union = Set(records[index].changed).union(changed).sorted()
+            let union = Set(records[index].changed).union(state.changedTargetNames(since: old)).sorted()
             records[index] = Change(id: state.id, collection: state.collection, changed: union)
             return
         }
+        // Past the limit only the count is kept: what changed is not worked out (a first sync notes every record).
         guard records.count < limit else {
             more += 1
             return
         }
-        records.append(Change(id: state.id, collection: state.collection, changed: changed))
+        records.append(
+            Change(id: state.id, collection: state.collection, changed: state.changedTargetNames(since: old)))
     }
 }

@@ -229,9 +229,10 @@ struct DeltaPropertyTests {
                 }
                 let changed = Set(stored.storeSeq.filter { $0.value > since }.keys)
                 // As the server puts it together from its stored pieces, and the puller reads it.
-                let json = try RecordJSON.delta(
-                    id: id, collection: stored.state.collection, context: RecordJSON.context(of: stored.state),
-                    stores: changed.map { ($0, RecordJSON.store($0, of: stored.state)) })
+                let json = String(
+                    decoding: try RecordJSON.delta(
+                        id: id, collection: stored.state.collection, context: RecordJSON.context(of: stored.state),
+                        stores: changed.map { ($0, RecordJSON.store($0, of: stored.state)) }), as: UTF8.self)
                 let (state, stores) = try Self.pulled(json)
                 return (state, RecordDelta(state, stores: stores ?? []))
             }

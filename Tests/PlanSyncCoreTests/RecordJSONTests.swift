@@ -62,9 +62,10 @@ struct RecordJSONTests {
         for state in try Self.records(seed: seed) {
             let stores = Self.someStores(of: state, using: &rng)
             let delta = RecordDelta(state, stores: stores)
-            let pieces = try RecordJSON.delta(
-                id: state.id, collection: state.collection, context: RecordJSON.context(of: state),
-                stores: stores.map { ($0, RecordJSON.store($0, of: state)) })
+            let pieces = String(
+                decoding: try RecordJSON.delta(
+                    id: state.id, collection: state.collection, context: RecordJSON.context(of: state),
+                    stores: stores.map { ($0, RecordJSON.store($0, of: state)) }), as: UTF8.self)
             #expect(pieces == String(decoding: RecordJSON.encode(delta.state, stores: stores), as: UTF8.self))
             let body = Array("{\"records\":[\(pieces)],\"cursor\":1,\"more\":false,\"latest\":1}".utf8)
             let page = try body.withUnsafeBufferPointer { try RecordJSON.decodePull($0) }

@@ -210,10 +210,10 @@ struct ServerDeskTests {
 
     /// The latest change sequence of the store.
     static func latest(_ store: any SyncStore) async throws -> UInt64 {
-        var json = try await store.pull(
+        let json = try await store.pull(
             since: 0, limit: 1, for: amina, replica: nil, deltas: false, extra: ""
         ).json
-        return try json.withUTF8 { try RecordJSON.decodePull($0) }.latest
+        return try json.withUnsafeBufferPointer { try RecordJSON.decodePull($0) }.latest
     }
 
     /// The timestamp of the desk's entry in `field` of the unit, as the desk reads it.

@@ -129,9 +129,9 @@ public enum RecordJSON {
     /// `encode(_:stores:)` writes for the delta.
     public static func delta(
         id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]
-    ) throws(RecordJSONError) -> String {
+    ) throws(RecordJSONError) -> [UInt8] {
         let delta = try pieces(id: id, collection: collection, context: context, stores: stores)
-        return String(decoding: encode(delta.state, stores: delta.stores), as: UTF8.self)
+        return encode(delta.state, stores: delta.stores)
     }
 
     /// A record stored by field (docs/PROTOCOL.md, "Storage by field"): `snapshot`, its whole state when it was
@@ -234,7 +234,7 @@ public enum RecordJSON {
 
     /// A push's answer as JSON, with the pull page it carries (`PushRequest.pull`) already written as `page`.
     /// Empty lists are left out: every reader takes a missing list for an empty one.
-    public static func encode(_ response: PushResponse, page: String?) -> String {
+    public static func encode(_ response: PushResponse, page: [UInt8]?) -> [UInt8] {
         var writer = JSONWriter()
         writer.raw("{\"received\":")
         writer.number(UInt64(response.received))
@@ -260,16 +260,16 @@ public enum RecordJSON {
             writer.append(page)
         }
         writer.byte(UInt8(ascii: "}"))
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 
     /// A pull page as JSON from records already written (`records`, each a record's JSON): `extra` is more
     /// members, written as they are (`,"time":…`). An empty `evicted` is left out.
     public static func pullPage(
-        records: [String], evicted: [String], cursor: UInt64, more: Bool, latest: UInt64, extra: String
-    ) -> String {
+        records: [[UInt8]], evicted: [String], cursor: UInt64, more: Bool, latest: UInt64, extra: String
+    ) -> [UInt8] {
         var writer = JSONWriter()
-        writer.bytes.reserveCapacity(records.reduce(64 + extra.utf8.count) { $0 + $1.utf8.count + 1 })
+        writer.bytes.reserveCapacity(records.reduce(64 + extra.utf8.count) { $0 + $1.count + 1 })
         writer.raw("{\"records\":")
         writer.array(records) { writer, json in writer.append(json) }
         if !evicted.isEmpty {
@@ -284,7 +284,7 @@ public enum RecordJSON {
         writer.number(latest)
         writer.append(extra)
         writer.byte(UInt8(ascii: "}"))
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes
     }
 
     public static func decodePush(_ bytes: UnsafeBufferPointer<UInt8>) throws(RecordJSONError) -> PushRequest {
@@ -639,6 +639,10 @@ struct JSONWriter {
     /// JSON already written, as it is.
     mutating func append(_ json: String) {
         bytes.append(contentsOf: json.utf8)
+    }
+
+    mutating func append(_ json: [UInt8]) {
+        bytes.append(contentsOf: json)
     }
 
     /// `{"KEY":JSON,…}` from pieces already written.

@@ -51,20 +51,27 @@ extension RecordState {
     /// The record's translation units: its translatable fields with English to translate, in schema order.
     /// None for a deleted record or one of a collection the schema does not know.
     public func translationUnitFields(schema: Schema = .planSync) -> [String] {
+        translationUnits(schema: schema).map(\.field)
+    }
+
+    /// The translation units with their English, each read once.
+    private func translationUnits(schema: Schema) -> [(field: String, source: String)] {
         guard !isDeleted, let collection = schema.collection(collection) else { return [] }
-        return collection.fields.filter(\.translatable).map(\.name).filter {
-            !sourceText(of: $0, schema: schema).isEmpty
+        return collection.fields.compactMap { field in
+            guard field.translatable else { return nil }
+            let source = sourceText(of: field.name, schema: schema)
+            return source.isEmpty ? nil : (field.name, source)
         }
     }
 
     /// The record's tally in each of `Schema.languages`, or an empty dictionary when it has no units. The
     /// same counts as adding up `translation(of:language:)` unit by unit, with each source hashed once.
     public func translationTallies(schema: Schema = .planSync) -> [String: TranslationTally] {
-        let fields = translationUnitFields(schema: schema)
-        guard !fields.isEmpty else { return [:] }
+        let units = translationUnits(schema: schema)
+        guard !units.isEmpty else { return [:] }
         var tallies = Dictionary(uniqueKeysWithValues: Schema.languages.map { ($0, TranslationTally()) })
-        for field in fields {
-            let source = SourceHash.of(sourceText(of: field, schema: schema))
+        for (field, text) in units {
+            let source = SourceHash.of(text)
             for language in Schema.languages {
                 guard let entries = translations[language]?[field], !entries.isEmpty else {
                     tallies[language]!.count(nil, stale: false)

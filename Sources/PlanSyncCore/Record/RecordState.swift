@@ -91,10 +91,14 @@ extension RecordState {
 
     /// The latest hybrid timestamp in this state, so a replica's clock can move past what it receives.
     public var latestTime: HybridTimestamp? {
-        let times =
-            fields.values.flatMap { $0.map(\.time) }
-            + translations.values.flatMap { $0.values.flatMap { $0.map(\.time) } }
-            + tombstones.map(\.time)
-        return times.max()
+        // Asked of every pulled record: a walk, with no array of times built.
+        var latest: HybridTimestamp?
+        func see(_ time: HybridTimestamp) { if latest.map({ time > $0 }) ?? true { latest = time } }
+        for entries in fields.values { for entry in entries { see(entry.time) } }
+        for byField in translations.values {
+            for entries in byField.values { for entry in entries { see(entry.time) } }
+        }
+        for tombstone in tombstones { see(tombstone.time) }
+        return latest
     }
 }

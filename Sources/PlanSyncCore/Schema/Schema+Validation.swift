@@ -60,7 +60,10 @@ extension Unicode.Scalar {
 /// The fingerprint of a source text a translation was made from: the first 16 hex digits of its SHA-256.
 public enum SourceHash {
     public static func of(_ text: String) -> String {
-        let digest = SHA256.hash(data: Array(text.utf8))
+        var hasher = SHA256()
+        var text = text
+        text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        let digest = hasher.finalize()
         // Written digit by digit: coverage, exports and staleness ask for one per translated field.
         var hex: [UInt8] = []
         hex.reserveCapacity(16)

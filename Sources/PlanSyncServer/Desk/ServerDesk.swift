@@ -67,10 +67,10 @@ public final class ServerDesk: Sendable {
         try await catchingUp.run {
             while true {
                 let since = self.mirror.withLock { $0.cursor }
-                var json = try await self.store.pull(
+                let json = try await self.store.pull(
                     since: since, limit: Self.pageSize, for: Self.reader, replica: nil, deltas: false, extra: ""
                 ).json
-                let page = try json.withUTF8 { try RecordJSON.decodePull($0) }
+                let page = try json.withUnsafeBufferPointer { try RecordJSON.decodePull($0) }
                 let taken = self.mirror.withLock { $0.take(page, from: since, schema: self.schema) }
                 guard taken, page.more else { return }
             }

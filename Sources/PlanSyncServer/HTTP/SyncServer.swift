@@ -232,9 +232,10 @@ public struct SyncServer: Sendable {
     /// server spends on every page for every replica (docs/PERFORMANCE.md, "Many replicas").
     static let answerCompression = ZlibConfiguration(compressionLevel: .fastestCompression)
 
-    /// A JSON answer, gzip-compressed when the client accepts it and it is over 512 bytes.
-    static func json(_ text: String, compressingFor request: Request) throws -> Response {
-        var body = ByteBuffer(string: text)
+    /// A JSON answer, gzip-compressed when the client accepts it and it is over 512 bytes. The JSON comes as
+    /// the UTF-8 bytes the store and the codec wrote, never checked again on the way out.
+    static func json(_ bytes: [UInt8], compressingFor request: Request) throws -> Response {
+        var body = ByteBuffer(bytes: bytes)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         if request.headers[.acceptEncoding]?.contains("gzip") == true, body.readableBytes > 512 {

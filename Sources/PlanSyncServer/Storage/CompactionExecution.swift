@@ -49,7 +49,7 @@ struct CompactionExecution {
 
     /// The compacted state of one stored record, counted in the summary, or nil when it stays as it is.
     /// `pieces` is the bytes of its rows in the feed of stores other than `*`, which go with the contents.
-    mutating func step(json: String, seq: UInt64, pieces: Int) throws -> (
+    mutating func step(json: [UInt8], seq: UInt64, pieces: Int) throws -> (
         previous: RecordState, compacted: RecordState
     )? {
         let record = try RecordJSON.decode(json)
@@ -58,7 +58,7 @@ struct CompactionExecution {
         }
         summary.add(
             record, compacted: compacted,
-            storedBytes: json.utf8.count - RecordJSON.string(compacted).utf8.count + pieces)
+            storedBytes: json.count - RecordJSON.encode(compacted).count + pieces)
         reached = max(reached, seq)
         return (record, compacted)
     }

@@ -4,7 +4,8 @@ import PlanSyncCore
 /// many changes it counts (records skipped as the puller's own included), the sequence it reaches, and whether
 /// more follow.
 struct FeedPage {
-    var records: [String] = []
+    /// Each record's JSON, as UTF-8.
+    var records: [[UInt8]] = []
     var evicted: [String] = []
     var count = 0
     var cursor: Int64 = 0
@@ -19,7 +20,7 @@ struct FeedPage {
     /// `limit + 1`), with a nil state for one the puller pushed itself, as stored: counted but not sent. The
     /// office's evictions are merged by sequence.
     static func records(
-        _ rows: [(seq: Int64, state: String?)], evictions: [FeedEviction], since: Int64, limit: Int
+        _ rows: [(seq: Int64, state: [UInt8]?)], evictions: [FeedEviction], since: Int64, limit: Int
     ) throws -> FeedPage {
         let changes =
             (rows.map { (seq: $0.seq, state: $0.state, evicted: nil as String?) }
@@ -28,7 +29,9 @@ struct FeedPage {
         var page = FeedPage()
         page.more = changes.count > limit
         let taken = changes.prefix(limit)
-        page.records = try taken.compactMap(\.state).map { try RecordJSON.verbose($0) }
+        page.records = try taken.compactMap(\.state).map {
+            Array(try RecordJSON.verbose(String(decoding: $0, as: UTF8.self)).utf8)
+        }
         page.evicted = taken.compactMap(\.evicted)
         page.count = taken.count
         page.cursor = taken.last?.seq ?? since
@@ -109,8 +112,8 @@ struct StoreFeedReader {
     /// to the puller and the pieces make one, else `whole()`, its stored state.
     func entry(
         id: String, collection: String, context: String?, own: Bool, stores: () throws -> [(String, String?)],
-        whole: () throws -> String
-    ) throws -> String? {
+        whole: () throws -> [UInt8]
+    ) throws -> [UInt8]? {
         guard !own else { return nil }
         if wholeIDs.contains(id) { return try whole() }
         let stores = try stores()

@@ -41,9 +41,9 @@ extension PostgresSyncStore {
     }
 
     /// The compact JSON of the record of `row` now: its snapshot when that is the record now.
-    static func json(of row: StoredRow, pieces: [(target: WriteTarget, json: String)]) throws -> String {
-        guard row.stateSeq != nil else { return row.snapshot }
-        return RecordJSON.string(try state(of: row, pieces: pieces, only: nil))
+    static func json(of row: StoredRow, pieces: [(target: WriteTarget, json: String)]) throws -> [UInt8] {
+        guard row.stateSeq != nil else { return Array(row.snapshot.utf8) }
+        return RecordJSON.encode(try state(of: row, pieces: pieces, only: nil))
     }
 
     /// For each row whose snapshot is older than its record, the pieces written after it, in one query.

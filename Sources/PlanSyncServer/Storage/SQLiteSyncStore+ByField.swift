@@ -23,10 +23,19 @@ extension SQLiteSyncStore {
             snapshot: snapshot, context: context, pieces: try pieces(of: row["id"], after: since, in: db), only: wanted)
     }
 
-    /// The compact JSON of the record of such a row: its `state` as it is when that is the record now.
-    static func json(of row: Row, in db: Database) throws -> String {
-        guard (row["state_seq"] as Int64?) != nil else { return row["state"] }
-        return RecordJSON.string(try state(of: row, in: db))
+    /// The compact JSON of the record of such a row, as UTF-8: its `state` as it is when that is the record now,
+    /// copied from the row's bytes (a row read through a cursor is not turned into a `String` and checked).
+    static func json(of row: Row, in db: Database) throws -> [UInt8] {
+        guard (row["state_seq"] as Int64?) != nil else {
+            return try row.withUnsafeData(named: "state") { data in data.map { Array($0) } ?? [] }
+        }
+        return RecordJSON.encode(try state(of: row, in: db))
+    }
+
+    /// `json(of:in:)` of the one row of `rows`, read while the cursor is open (its row's bytes are the
+    /// statement's), or nothing when there is none.
+    static func json(ofRecordFrom rows: RowCursor, in db: Database) throws -> [UInt8] {
+        try withExtendedLifetime(rows) { rows in try rows.next().map { try json(of: $0, in: db) } ?? [] }
     }
 
     /// The pieces written after sequence `since`: the newer copies of their stores.

@@ -144,7 +144,8 @@ public struct Epoch: Sendable, Hashable {
 
 /// A page of changes, already encoded: the stored JSON of each record is copied, not re-encoded.
 public struct PullPage: Sendable {
-    public var json: String
+    /// The page's JSON, as UTF-8: stored text put together, never decoded or checked again on its way out.
+    public var json: [UInt8]
     public var count: Int
     public var cursor: UInt64
 }
