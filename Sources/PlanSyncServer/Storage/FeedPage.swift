@@ -1,4 +1,5 @@
 import PlanSyncCore
+import Synchronization
 
 /// One page of changes, as every store puts it together from its rows: the records' JSON, the evicted ids, how
 /// many changes it counts (records skipped as the puller's own included), the sequence it reaches, and whether
@@ -122,9 +123,83 @@ struct StoreFeedReader {
                 WriteTarget(storeName: name).flatMap { target in json.map { (target: target, json: $0) } }
             }
             if pieces.count == stores.count {
-                return try RecordJSON.delta(id: id, collection: collection, context: context, stores: pieces)
+                return try DeltaMemo.shared.delta(id: id, collection: collection, context: context, stores: pieces)
             }
         }
         return try whole()
+    }
+}
+
+/// `RecordJSON.delta` remembered for the deltas put together lately. Offices pull the same records between two
+/// edits of each, so one record's delta of the same stores is asked for again and again, and putting it together
+/// decodes its pieces and writes them again. The key is everything the delta is made of — the record's id,
+/// collection and context, and each store's name and stored JSON, as read — so a delta remembered is the one
+/// the pieces make, whatever was written since: no change needs to forget anything, and a miss only costs the
+/// work it saves. Keys are hashed before any lock is taken, and spread over shards so that pulls on every core
+/// rarely wait for each other. Each shard keeps two generations of at most `capacity` deltas: a delta asked for
+/// in the older is moved to the newer; when the newer is full it becomes the older, and the older is dropped.
+final class DeltaMemo: Sendable {
+    struct Key: Hashable {
+        let parts: [String]
+        let hash: Int
+
+        init(id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]) {
+            parts = [id, collection, context] + stores.flatMap { [$0.target.storeName, $0.json] }
+            hash = parts.hashValue
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (lhs: Key, rhs: Key) -> Bool { lhs.hash == rhs.hash && lhs.parts == rhs.parts }
+    }
+
+    private struct Generations {
+        var newer: [Key: [UInt8]] = [:]
+        var older: [Key: [UInt8]] = [:]
+
+        mutating func add(_ delta: [UInt8], for key: Key, capacity: Int) {
+            if newer.count >= capacity {
+                older = newer
+                newer = [:]
+            }
+            newer[key] = delta
+        }
+
+        mutating func find(_ key: Key, capacity: Int) -> [UInt8]? {
+            if let delta = newer[key] { return delta }
+            guard let delta = older.removeValue(forKey: key) else { return nil }
+            add(delta, for: key, capacity: capacity)
+            return delta
+        }
+    }
+
+    private final class Shard: Sendable {
+        let generations = Mutex(Generations())
+    }
+
+    static let shared = DeltaMemo(capacity: 4_096)
+
+    private let capacity: Int
+    private let shards: [Shard]
+
+    /// At most `capacity` deltas in each generation, spread over the shards.
+    init(capacity: Int, shards: Int = 16) {
+        self.capacity = max(1, capacity / shards)
+        self.shards = (0..<shards).map { _ in Shard() }
+    }
+
+    func delta(id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)])
+        throws(RecordJSONError) -> [UInt8]
+    {
+        let key = Key(id: id, collection: collection, context: context, stores: stores)
+        let shard = shards[Int(UInt(bitPattern: key.hash) % UInt(shards.count))]
+        if let known = shard.generations.withLock({ $0.find(key, capacity: capacity) }) { return known }
+        let delta = try RecordJSON.delta(id: id, collection: collection, context: context, stores: stores)
+        shard.generations.withLock { $0.add(delta, for: key, capacity: capacity) }
+        return delta
+    }
+
+    /// How many deltas are remembered (both generations of every shard).
+    var count: Int {
+        shards.reduce(0) { sum, shard in sum + shard.generations.withLock { $0.newer.count + $0.older.count } }
     }
 }
