@@ -20,8 +20,13 @@ public enum RecordJSON {
     }
 
     /// A record's JSON, in either form, rewritten in the verbose form of version 1.
+    public static func verbose(_ json: [UInt8]) throws(RecordJSONError) -> [UInt8] {
+        encode(try decode(json), form: .verbose)
+    }
+
+    /// `verbose(_:)` of a JSON text.
     public static func verbose(_ json: String) throws(RecordJSONError) -> String {
-        string(try decode(json), form: .verbose)
+        String(decoding: try verbose(Array(json.utf8)), as: UTF8.self)
     }
 
     /// The bytes of causal metadata in the state's compact JSON: its context, its time base, and every

@@ -32,10 +32,13 @@ extension SQLiteSyncStore {
         return RecordJSON.encode(try state(of: row, in: db))
     }
 
-    /// `json(of:in:)` of the one row of `rows`, read while the cursor is open (its row's bytes are the
-    /// statement's), or nothing when there is none.
-    static func json(ofRecordFrom rows: RowCursor, in db: Database) throws -> [UInt8] {
-        try withExtendedLifetime(rows) { rows in try rows.next().map { try json(of: $0, in: db) } ?? [] }
+    /// `json(of:in:)` of the one row of `rows`, the record `id`, read while the cursor is open (its row's bytes
+    /// are the statement's). A record missing is an error, never an empty record in a page.
+    static func json(of id: String, from rows: RowCursor, in db: Database) throws -> [UInt8] {
+        try withExtendedLifetime(rows) { rows in
+            guard let row = try rows.next() else { throw StoreError.database("record \(id) is missing from the store") }
+            return try json(of: row, in: db)
+        }
     }
 
     /// The pieces written after sequence `since`: the newer copies of their stores.

@@ -384,7 +384,7 @@ public final class SQLiteSyncStore: SyncStore {
             let entry = try reader.entry(
                 id: id, collection: row["collection"], context: row["context"], own: row["own"],
                 stores: { try Row.fetchAll(changed, arguments: [id, since]).map { ($0[0], $0[1]) } },
-                whole: { try Self.json(ofRecordFrom: Row.fetchCursor(whole, arguments: [id]), in: db) })
+                whole: { try Self.json(of: id, from: Row.fetchCursor(whole, arguments: [id]), in: db) })
             if let entry { page.records.append(entry) }
         }
         return page
