@@ -34,7 +34,7 @@ struct DeltaMemoTests {
     }
 
     @Test func aRememberedDeltaIsTheDeltaItsPiecesMake() throws {
-        let memo = DeltaMemo(capacity: 4, shards: 1)
+        let memo = DeltaMemo(capacity: 4, bytes: 1 << 20, shards: 1)
         var asked = 0
         for round in 0..<3 {
             for step in 0..<6 {
@@ -53,11 +53,11 @@ struct DeltaMemoTests {
         }
         // 18 different deltas, asked three times each, kept within two generations of four.
         #expect(asked == 54)
-        #expect(memo.count <= 8)
+        #expect(memo.held.count <= 8)
     }
 
     @Test func aChangedPieceOrContextIsNotAnsweredFromMemory() throws {
-        let memo = DeltaMemo(capacity: 64)
+        let memo = DeltaMemo(capacity: 64, bytes: 1 << 20)
         let before = try Self.record(step: 1)
         let otherStatus = try Self.record(step: 2)
         let later = try Self.record(step: 1, later: true)
@@ -80,5 +80,28 @@ struct DeltaMemoTests {
                     == (try RecordJSON.delta(
                         id: before.id, collection: before.collection, context: context, stores: pieces)))
         }
+    }
+
+    @Test func itHoldsNoMoreBytesThanItIsGivenAndKeepsNoDeltaLargerThanAGeneration() throws {
+        let state = try Self.record(step: 3)
+        let context = RecordJSON.context(of: state)
+        func ask(_ memo: DeltaMemo, _ count: Int) throws -> [UInt8] {
+            let pieces = Self.pieces(of: state, Array(Self.carried.prefix(count)))
+            let answered = try memo.delta(id: state.id, collection: state.collection, context: context, stores: pieces)
+            #expect(
+                answered
+                    == (try RecordJSON.delta(
+                        id: state.id, collection: state.collection, context: context, stores: pieces)))
+            return answered
+        }
+        // Room for about one delta in each generation: the bytes stay within two generations' worth.
+        let small = DeltaMemo(capacity: 100, bytes: 1_500, shards: 1)
+        for _ in 0..<4 { for count in 1...Self.carried.count { _ = try ask(small, count) } }
+        #expect(small.held.count >= 1)
+        #expect(small.held.bytes <= 3_000)
+        // No generation holds even one: answered every time, and nothing kept.
+        let tiny = DeltaMemo(capacity: 100, bytes: 16, shards: 1)
+        for _ in 0..<3 { _ = try ask(tiny, Self.carried.count) }
+        #expect(tiny.held.count == 0 && tiny.held.bytes == 0)
     }
 }

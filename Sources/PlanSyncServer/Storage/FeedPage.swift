@@ -30,9 +30,7 @@ struct FeedPage {
         var page = FeedPage()
         page.more = changes.count > limit
         let taken = changes.prefix(limit)
-        page.records = try taken.compactMap(\.state).map {
-            Array(try RecordJSON.verbose(String(decoding: $0, as: UTF8.self)).utf8)
-        }
+        page.records = try taken.compactMap(\.state).map { try RecordJSON.verbose($0) }
         page.evicted = taken.compactMap(\.evicted)
         page.count = taken.count
         page.cursor = taken.last?.seq ?? since
@@ -136,38 +134,54 @@ struct StoreFeedReader {
 /// collection and context, and each store's name and stored JSON, as read — so a delta remembered is the one
 /// the pieces make, whatever was written since: no change needs to forget anything, and a miss only costs the
 /// work it saves. Keys are hashed before any lock is taken, and spread over shards so that pulls on every core
-/// rarely wait for each other. Each shard keeps two generations of at most `capacity` deltas: a delta asked for
-/// in the older is moved to the newer; when the newer is full it becomes the older, and the older is dropped.
+/// rarely wait for each other. Each shard keeps two generations, each of at most its share of `capacity` deltas
+/// and of `bytes` (keys and deltas counted): a delta asked for in the older is moved to the newer; when the
+/// newer is full it becomes the older, and the older is dropped. A delta too large for a generation is not kept.
 final class DeltaMemo: Sendable {
     struct Key: Hashable {
         let parts: [String]
         let hash: Int
+        /// The bytes its texts hold.
+        let size: Int
 
         init(id: String, collection: String, context: String, stores: [(target: WriteTarget, json: String)]) {
             parts = [id, collection, context] + stores.flatMap { [$0.target.storeName, $0.json] }
             hash = parts.hashValue
+            size = parts.reduce(0) { $0 + $1.utf8.count }
         }
 
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
         static func == (lhs: Key, rhs: Key) -> Bool { lhs.hash == rhs.hash && lhs.parts == rhs.parts }
     }
 
+    /// What one generation of one shard may hold.
+    private struct Limit {
+        var entries: Int
+        var bytes: Int
+    }
+
     private struct Generations {
         var newer: [Key: [UInt8]] = [:]
+        var newerBytes = 0
         var older: [Key: [UInt8]] = [:]
+        var olderBytes = 0
 
-        mutating func add(_ delta: [UInt8], for key: Key, capacity: Int) {
-            if newer.count >= capacity {
-                older = newer
-                newer = [:]
+        mutating func add(_ delta: [UInt8], for key: Key, within limit: Limit) {
+            let size = key.size + delta.count
+            guard size <= limit.bytes else { return }
+            if newer.count >= limit.entries || newerBytes + size > limit.bytes {
+                (older, olderBytes) = (newer, newerBytes)
+                (newer, newerBytes) = ([:], 0)
             }
             newer[key] = delta
+            newerBytes += size
         }
 
-        mutating func find(_ key: Key, capacity: Int) -> [UInt8]? {
+        mutating func find(_ key: Key, within limit: Limit) -> [UInt8]? {
             if let delta = newer[key] { return delta }
             guard let delta = older.removeValue(forKey: key) else { return nil }
-            add(delta, for: key, capacity: capacity)
+            olderBytes -= key.size + delta.count
+            add(delta, for: key, within: limit)
             return delta
         }
     }
@@ -176,14 +190,14 @@ final class DeltaMemo: Sendable {
         let generations = Mutex(Generations())
     }
 
-    static let shared = DeltaMemo(capacity: 4_096)
+    static let shared = DeltaMemo(capacity: 4_096, bytes: 16 << 20)
 
-    private let capacity: Int
+    private let limit: Limit
     private let shards: [Shard]
 
-    /// At most `capacity` deltas in each generation, spread over the shards.
-    init(capacity: Int, shards: Int = 16) {
-        self.capacity = max(1, capacity / shards)
+    /// At most `capacity` deltas and `bytes` in each generation, spread over the shards.
+    init(capacity: Int, bytes: Int, shards: Int = 16) {
+        limit = Limit(entries: max(1, capacity / shards), bytes: max(1, bytes / shards))
         self.shards = (0..<shards).map { _ in Shard() }
     }
 
@@ -192,14 +206,18 @@ final class DeltaMemo: Sendable {
     {
         let key = Key(id: id, collection: collection, context: context, stores: stores)
         let shard = shards[Int(UInt(bitPattern: key.hash) % UInt(shards.count))]
-        if let known = shard.generations.withLock({ $0.find(key, capacity: capacity) }) { return known }
+        if let known = shard.generations.withLock({ $0.find(key, within: limit) }) { return known }
         let delta = try RecordJSON.delta(id: id, collection: collection, context: context, stores: stores)
-        shard.generations.withLock { $0.add(delta, for: key, capacity: capacity) }
+        shard.generations.withLock { $0.add(delta, for: key, within: limit) }
         return delta
     }
 
-    /// How many deltas are remembered (both generations of every shard).
-    var count: Int {
-        shards.reduce(0) { sum, shard in sum + shard.generations.withLock { $0.newer.count + $0.older.count } }
+    /// How many deltas are remembered, and the bytes they and their keys hold (both generations of every shard).
+    var held: (count: Int, bytes: Int) {
+        shards.reduce((0, 0)) { sum, shard in
+            shard.generations.withLock {
+                ($0.newer.count + $0.older.count + sum.0, $0.newerBytes + $0.olderBytes + sum.1)
+            }
+        }
     }
 }
