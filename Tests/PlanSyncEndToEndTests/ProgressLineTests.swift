@@ -25,13 +25,16 @@ struct ProgressLineTests {
         let central = try cluster.replica("central")
         try cluster.sync(central)
         let csv = cluster.directory.file("big.csv")
-        try Self.bigPlan(4_000).write(toFile: csv, atomically: true, encoding: .utf8)
+        try Self.bigPlan(8_000).write(toFile: csv, atomically: true, encoding: .utf8)
         try expectSuccess(
             cluster.plansync(central, "plan", "import", "--csv", csv, "--plan", "big-plan", "--title", "A big plan"))
         let command = "\(Binaries.path("plansync")) sync --replica \(central)"
         let terminal = try runTool("script", ["-qec", command, "/dev/null"])
         #expect(terminal.status == 0, "\(terminal)")
-        #expect(terminal.stdout.contains("push: ") && terminal.stdout.contains("record(s), "), "\(terminal)")
+        // Which phase is still running after the first second depends on the machine; one of them is.
+        #expect(
+            (terminal.stdout.contains("push: ") || terminal.stdout.contains("pull: "))
+                && terminal.stdout.contains("record(s), "), "\(terminal)")
         #expect(terminal.stdout.contains(" MB") || terminal.stdout.contains(" kB"), "\(terminal)")
         #expect(terminal.stdout.contains("B/s"), "the line shows the link's rate: \(terminal)")
         #expect(terminal.stdout.contains("pushed "), "\(terminal)")
