@@ -1,5 +1,6 @@
 import Foundation
 import PlanSyncCore
+import PlanSyncServer
 import PlanSyncTestSupport
 import Testing
 
@@ -109,7 +110,9 @@ struct AccessTests {
     @Test func tokensAreStoredOnlyAsHashes() throws {
         let cluster = try Cluster()
         let token = try cluster.server.token(name: "alice", role: "admin")
-        #expect(token.hasPrefix("ps_") && token.count == 67)
+        // `ps_` and 43 base64url characters: 256 random bits.
+        #expect(token.hasPrefix("ps_") && token.count == 46, "\(token)")
+        #expect(token.dropFirst(3).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) })
         let database = try String(contentsOfFile: cluster.server.data + "/plansync.sqlite", encoding: .isoLatin1)
         #expect(!database.contains(token))
         let duplicate = try run(
@@ -118,6 +121,18 @@ struct AccessTests {
         let noOffice = try run(
             "plansync-server", ["token", "create", "--data", cluster.server.data, "--name", "o", "--role", "office"])
         #expect(noOffice.status != 0 && noOffice.stderr.contains("--office"))
+    }
+
+    /// A token made by an earlier version (`ps_` and 64 hexadecimal digits) still signs in: only hashes are
+    /// stored and compared, whatever the secret's form. A near miss of it does not.
+    @Test func aTokenOfTheEarlierFormStillSignsIn() async throws {
+        let cluster = try Cluster()
+        let earlier = "ps_" + Secrets.randomHex()
+        let store = try SQLiteSyncStore(directory: cluster.server.data)
+        try await store.createToken(Principal(name: "olga", role: .viewer), hash: TokenHash.hash(earlier))
+        let http = RawHTTP(base: cluster.server.url)
+        #expect(try await http.send(.GET, "/v1/pull?since=0&limit=1", token: earlier).status == 200)
+        #expect(try await http.send(.GET, "/v1/pull?since=0&limit=1", token: earlier.dropLast() + "x").status == 401)
     }
 
     /// A write of replica `forger-WHO`, dated now (the server refuses timestamps far ahead of its clock).

@@ -3,9 +3,10 @@ import PlanSyncCore
 
 /// Access tokens: random secrets shown once, stored only as SHA-256 hashes, compared in constant time.
 public enum TokenHash {
-    /// A new secret: `ps_` and 64 hexadecimal digits (256 random bits).
+    /// A new secret: `ps_` and 43 base64url characters (256 random bits). Tokens made by earlier versions
+    /// (`ps_` and 64 hexadecimal digits) stay valid: only a token's hash is stored and compared.
     public static func newToken() -> String {
-        "ps_" + Secrets.randomHex()
+        "ps_" + Secrets.randomBase64URL()
     }
 
     /// The stored form of a token.
