@@ -57,7 +57,7 @@ public struct ReplicaBundle: Sendable {
             add(section.signed.signer.rawValue)
             add(section.key.description)
             add(section.signed.signature)
-            add(SHA256.hash(data: section.signed.payload).map { String(format: "%02x", $0) }.joined())
+            add(Hex.encode(SHA256.hash(data: section.signed.payload)))
         }
         add(String(frontier.count))
         for (id, context) in frontier.sorted(by: { $0.key < $1.key }) {

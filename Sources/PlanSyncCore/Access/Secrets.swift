@@ -5,23 +5,23 @@ import Foundation
 public enum Secrets {
     /// `bytes` random bytes from the system's generator (256 bits by default), as lowercase hexadecimal.
     public static func randomHex(bytes: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<bytes).map { _ in
-            let byte = UInt8.random(in: .min ... .max, using: &generator)
-            return byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }.joined()
+        Hex.encode(randomBytes(bytes))
     }
 
     /// `bytes` random bytes from the system's generator (256 bits by default) in base64url without padding
     /// (RFC 4648 §5): 43 characters for 256 bits, safe in a shell, a URL and a header. A token travels on
     /// every request, so its 21 characters fewer than hexadecimal count on a 2G link.
     public static func randomBase64URL(bytes: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let random = (0..<bytes).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        var text = Data(random).base64EncodedString()
+        var text = Data(randomBytes(bytes)).base64EncodedString()
         text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         while text.hasSuffix("=") { text.removeLast() }
         return text
+    }
+
+    /// `count` bytes from the system's generator: every secret's randomness comes from here.
+    private static func randomBytes(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
     }
 
     /// Whether two secrets are equal, compared in a time that depends on their lengths only, so that timing

@@ -63,18 +63,9 @@ public enum SourceHash {
         var hasher = SHA256()
         var text = text
         text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-        let digest = hasher.finalize()
-        // Written digit by digit: coverage, exports and staleness ask for one per translated field.
-        var hex: [UInt8] = []
-        hex.reserveCapacity(16)
-        for byte in digest.prefix(8) {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 0xF)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        // A counted buffer, so that the digits' room is set aside once: one is asked for per translated field.
+        return hasher.finalize().withUnsafeBytes { Hex.encode(UnsafeRawBufferPointer(rebasing: $0.prefix(8))) }
     }
-
-    private static let digits = Array("0123456789abcdef".utf8)
 }
 
 extension FieldSchema {

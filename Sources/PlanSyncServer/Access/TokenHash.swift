@@ -11,7 +11,7 @@ public enum TokenHash {
 
     /// The stored form of a token.
     public static func hash(_ token: String) -> String {
-        hex(Array(SHA256.hash(data: Array(token.utf8))))
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
     }
 
     /// The holder of the token whose hash is `hash` among the live tokens, comparing every one in constant time
@@ -22,9 +22,5 @@ public enum TokenHash {
             if let principal = row.principal { found = principal }
         }
         return found
-    }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 }
