@@ -130,6 +130,14 @@ struct RawHTTP {
     func send(
         _ method: Method, _ path: String, token: String?, body: Data? = nil, headers: [(String, String)] = []
     ) async throws -> (status: Int, body: String) {
+        let answer = try await exchange(method, path, token: token, body: body, headers: headers)
+        return (answer.status, answer.body)
+    }
+
+    /// `send`, with the answer's headers.
+    func exchange(
+        _ method: Method, _ path: String, token: String?, body: Data? = nil, headers: [(String, String)] = []
+    ) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var request = HTTPClientRequest(url: base + path)
         request.method = method == .GET ? .GET : .POST
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -140,7 +148,7 @@ struct RawHTTP {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return (Int(response.status.code), String(buffer: bytes))
+        return (Int(response.status.code), response.headers, String(buffer: bytes))
     }
 
     /// The server's latest change sequence: moves whenever anything is stored.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import PlanSyncClient
 import PlanSyncCore
 import PlanSyncReplica
@@ -80,6 +81,23 @@ struct DeltaWireTests {
         #expect(
             try await dakar.record(Self.id)?.fields["comment"]?.map(\.value) == ["Amman: the workshop moved to March."])
         #expect(try await amman.dump() == (try await dakar.dump()))
+    }
+
+    /// No answer names the server's software: on a 2G link the `Server` header's bytes, on every answer, buy
+    /// nothing. Refusals and pages alike.
+    @Test func answersCarryNoServerHeader() async throws {
+        let cluster = try Cluster()
+        let admin = try cluster.server.token(name: "header-admin", role: "admin")
+        let http = RawHTTP(base: cluster.server.url)
+        let asked: [(path: String, token: String?, status: Int)] = [
+            ("/health", nil, 200), ("/v1/pull?since=0&limit=1", admin, 200), ("/v1/pull?since=0", "ps_guess", 401),
+        ]
+        for (path, token, status) in asked {
+            let answer = try await http.exchange(.GET, path, token: token)
+            #expect(answer.status == status, "\(path): \(answer.status) \(answer.body)")
+            #expect(!answer.headers["Content-Type"].isEmpty, "\(path): the answer's headers were not read")
+            #expect(answer.headers["Server"].isEmpty, "\(path): \(answer.headers["Server"])")
+        }
     }
 
     @Test(arguments: ServerStore.available)

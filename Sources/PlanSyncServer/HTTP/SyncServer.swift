@@ -57,7 +57,7 @@ public struct SyncServer: Sendable {
             server: try network.serverBuilder(logger: logger),
             configuration: .init(
                 // No `Server` header: on a 2G link its 25 bytes a response buy nothing.
-                address: .hostname(host, port: port),
+                address: .hostname(host, port: port), serverName: nil,
                 availableConnectionsDelegate: .maximum(network.maxConnections, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
