@@ -35,22 +35,52 @@ extension Replica {
     /// as `String` compares (the order of `CanonicalDump` and `TranslationUnit.all`), turns each into a part
     /// with `transform`, and folds the parts into `result` in that order. For commands that print every
     /// record: records are read a batch at a time, so memory does not grow with the replica, and each batch
-    /// is decoded and transformed on every core, since decoding the stored JSON is most of their work.
+    /// is decoded and transformed on every core, since decoding the stored JSON is most of their work. The
+    /// next batch is read, and the one before folded, while a batch is transformed: three stages, one batch
+    /// each in flight.
     public func scan<Part: Sendable, Result: Sendable>(
         prefix: String? = nil, into result: Result, transform: @escaping @Sendable (RecordState) throws -> Part,
         fold: @escaping @Sendable (inout Result, Part) throws -> Void
     ) async throws -> Result {
         try await pool.read { db in
             var result = result
+            var transforming: BatchTransform<Part>?
+            // Whatever happens, no transform outlives the read.
+            defer { _ = try? transforming?.parts() }
             try Self.forEachBatch(prefix: prefix, in: db) { batch in
-                let parts = try Self.concurrentMap(batch) { json in
+                let previous = try transforming?.parts()
+                transforming = BatchTransform(batch) { json in
                     try transform(try json.withUnsafeBytes { try RecordJSON.decode($0.bindMemory(to: UInt8.self)) })
                 }
-                for part in parts {
+                for part in previous ?? [] {
                     try fold(&result, part)
                 }
             }
+            for part in try transforming?.parts() ?? [] {
+                try fold(&result, part)
+            }
+            transforming = nil
             return result
+        }
+    }
+
+    /// One batch transformed by `concurrentMap` on other threads, begun when made; `parts()` waits for it.
+    struct BatchTransform<Part: Sendable> {
+        private let done = DispatchGroup()
+        private let outcome = Locked<Swift.Result<[Part], any Error>?>(nil)
+
+        init(_ batch: [Data], _ transform: @escaping @Sendable (Data) throws -> Part) {
+            let outcome = self.outcome
+            DispatchQueue.global().async(group: done) {
+                let parts = Swift.Result { try Replica.concurrentMap(batch, transform) }
+                outcome.withLock { $0 = parts }
+            }
+        }
+
+        /// The batch's parts, in its order, once every one is made; or the first error met.
+        func parts() throws -> [Part] {
+            done.wait()
+            return try outcome.withLock { $0! }.get()
         }
     }
 

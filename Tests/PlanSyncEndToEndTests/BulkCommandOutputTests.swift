@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PlanSyncContent
 import PlanSyncCore
 import PlanSyncReplica
 import PlanSyncReports
@@ -26,6 +27,19 @@ struct BulkCommandOutputTests {
             ids[1], .translate(field: "title", language: "fr", text: "Nouveau titre", status: .approved))
         try await replica.edit(ids[2], .delete)
         return path
+    }
+
+    /// Adds a plan of one section, `activities` + 1 key activities and a related activity under each, made as
+    /// `plan import` makes them.
+    static func addLargePlan(of activities: Int, to replica: Replica) async throws {
+        let header = "section,code,activity,related activity,focal point,time frame,indicators,comment,priority"
+        let first = "S1: The only section,S1.0,The first activity,The first follow-up,Coordinator,Q1,,,"
+        let rows = (1...activities).map {
+            ",S1.\($0),Activity \($0) of the large plan,Follow-up of \($0),Officer,Q\($0 % 4 + 1),,,"
+        }
+        let csv = ([header, first] + rows).joined(separator: "\n")
+        try await replica.create(
+            try PlanSpreadsheet.document(csv: csv, plan: "large-plan", title: "A large plan").newRecords)
     }
 
     /// `list` as it was computed from whole records.
@@ -117,5 +131,51 @@ struct BulkCommandOutputTests {
         try database.close()
         #expect(try cluster.plansync(path, "translations", "status").stdout == expected)
         #expect(try cluster.plansync(path, "list", "--deleted").stdout == listed)
+    }
+
+    /// A replica of several batches (`Replica.scan` reads 2,048 records at a time, and transforms one batch
+    /// while it reads the next): the dump and the export still print what the whole records give, in order.
+    @Test func aReplicaOfManyBatchesPrintsWhatItsRecordsGive() async throws {
+        let cluster = try Cluster()
+        let path = try await Self.replica(in: cluster)
+        let replica = try Replica.open(at: path)
+        try await Self.addLargePlan(of: 2_200, to: replica)
+        let records = try await replica.records()
+        try #require(records.count > 2 * 2_048)
+
+        #expect(try cluster.dump(path) == (try WireJSON.pretty(CanonicalDump(records))))
+        let file = cluster.directory.file("large.xlf")
+        try expectSuccess(
+            try run("plansync", ["xliff", "export", "--lang", "es", "--output", file, "--replica", path]))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == XliffDocument.export(records, language: "es").xml)
+    }
+
+    /// A failure in any batch ends the scan with that failure, whichever stage meets it, and leaves the replica
+    /// readable: the transform of the third batch, or the fold of the first while the second is transformed.
+    @Test func aScanThatFailsMidwayThrowsAndTheReplicaStillReads() async throws {
+        struct Stop: Error, Equatable { var at: String }
+        let cluster = try Cluster()
+        let path = try await Self.replica(in: cluster)
+        let replica = try Replica.open(at: path)
+        try await Self.addLargePlan(of: 2_200, to: replica)
+        let ids = try await replica.records().map(\.id).sorted()
+        try #require(ids.count > 2 * 2_048 + 1)
+
+        let inThirdBatch = ids[2 * 2_048 + 1]
+        await #expect(throws: Stop(at: inThirdBatch)) {
+            try await replica.scan(
+                into: 0, transform: { state in if state.id == inThirdBatch { throw Stop(at: state.id) } },
+                fold: { count, _ in count += 1 })
+        }
+        await #expect(throws: Stop(at: "fold")) {
+            try await replica.scan(
+                into: 0, transform: \.id,
+                fold: { count, _ in
+                    count += 1
+                    if count == 10 { throw Stop(at: "fold") }
+                })
+        }
+        let scanned = try await replica.scan(into: [String](), transform: \.id, fold: { $0.append($1) })
+        #expect(scanned == ids)
     }
 }
