@@ -48,17 +48,29 @@ extension Replica {
                 if deltas, sent == 0, row[5] as Bool, let noted = row[4] as String?,
                     case let stores = try RecordJSON.stores(noted), !stores.isEmpty
                 {
-                    let part = try RecordJSON.stored(snapshot: row[0], context: nil, pieces: [], only: stores)
+                    let part = try Self.stored(row, 0, only: stores)
                     pending.append(
                         PendingRecord(
                             state: part, revision: row[1], delta: RecordDelta(part, stores: stores), isWhole: false))
                     continue
                 }
-                let state = try Self.decode(row[0] as String)
+                let state = try Self.stored(row, 0)
                 let base = sent == 0 ? try (row[2] as String?).map(Self.decode) : nil
                 pending.append(PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base)))
             }
             return pending
+        }
+    }
+
+    /// The record stored in column `column` of a row read through a cursor (only its stores `wanted`, when
+    /// given), read from the row's bytes in place: not made a `String`, which would check every byte before the
+    /// reader does.
+    static func stored(_ row: Row, _ column: Int, only wanted: Set<WriteTarget>? = nil) throws -> RecordState {
+        try row.withUnsafeData(atIndex: column) { data in
+            guard let data else { throw ReplicaError("a queued record has no stored state") }
+            return try data.withUnsafeBytes { raw in
+                try RecordJSON.stored(snapshot: raw.bindMemory(to: UInt8.self), context: nil, pieces: [], only: wanted)
+            }
         }
     }
 

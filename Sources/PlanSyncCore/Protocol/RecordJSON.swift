@@ -148,14 +148,22 @@ public enum RecordJSON {
         only wanted: Set<WriteTarget>? = nil
     ) throws(RecordJSONError) -> RecordState {
         var snapshot = snapshot
-        let base = try snapshot.withUTF8 { bytes in
+        return try snapshot.withUTF8 { bytes in
             Result { () throws(RecordJSONError) in
-                var reader = JSONReader(bytes)
-                let state = try reader.record(only: wanted)
-                try reader.end()
-                return state
+                try stored(snapshot: bytes, context: context, pieces: pieces, only: wanted)
             }
         }.get()
+    }
+
+    /// `stored(snapshot:context:pieces:only:)` of the snapshot's UTF-8 as stored: a row's bytes read in place,
+    /// never made a `String` (which would check every byte before the reader does).
+    public static func stored(
+        snapshot: UnsafeBufferPointer<UInt8>, context: String?, pieces: [(target: WriteTarget, json: String)],
+        only wanted: Set<WriteTarget>? = nil
+    ) throws(RecordJSONError) -> RecordState {
+        var reader = JSONReader(snapshot)
+        let base = try reader.record(only: wanted)
+        try reader.end()
         guard let context else { return base }
         let newer = wanted.map { wanted in pieces.filter { wanted.contains($0.target) } } ?? pieces
         let delta = try Self.pieces(id: base.id, collection: base.collection, context: context, stores: newer)

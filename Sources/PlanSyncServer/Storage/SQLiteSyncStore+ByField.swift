@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PlanSyncCore
 
@@ -7,20 +8,29 @@ import PlanSyncCore
 extension SQLiteSyncStore {
     /// The record `id` now, or just its stores `wanted` (and its context), or nil when the store has none.
     static func fetch(_ id: String, only wanted: Set<WriteTarget>? = nil, in db: Database) throws -> RecordState? {
-        let row = try Row.fetchOne(
+        let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT id, state, state_seq, context FROM record WHERE id = ?"), arguments: [id])
-        return try row.map { try state(of: $0, only: wanted, in: db) }
+        // Read while the cursor is open: its row's bytes are the statement's, not copied into `String`s.
+        return try withExtendedLifetime(rows) { rows in try rows.next().map { try state(of: $0, only: wanted, in: db) }
+        }
     }
 
-    /// The record of a row holding its `id`, `state`, `state_seq` and `context`.
+    /// The record of a row holding its `id`, `state`, `state_seq` and `context`; its `state` read as the row's
+    /// bytes.
     static func state(of row: Row, only wanted: Set<WriteTarget>? = nil, in db: Database) throws -> RecordState {
-        let snapshot: String = row["state"]
-        guard let since: Int64 = row["state_seq"], let context: String = row["context"] else {
-            guard let wanted else { return try RecordJSON.decode(snapshot) }
-            return try RecordJSON.stored(snapshot: snapshot, context: nil, pieces: [], only: wanted)
+        var context: String?
+        var pieces: [(target: WriteTarget, json: String)] = []
+        if let since: Int64 = row["state_seq"], let newer: String = row["context"] {
+            context = newer
+            pieces = try Self.pieces(of: row["id"], after: since, in: db)
         }
-        return try RecordJSON.stored(
-            snapshot: snapshot, context: context, pieces: try pieces(of: row["id"], after: since, in: db), only: wanted)
+        return try row.withUnsafeData(named: "state") { data in
+            guard let data else { throw StoreError.database("a record row without its state") }
+            return try data.withUnsafeBytes { raw in
+                try RecordJSON.stored(
+                    snapshot: raw.bindMemory(to: UInt8.self), context: context, pieces: pieces, only: wanted)
+            }
+        }
     }
 
     /// The compact JSON of the record of such a row, as UTF-8: its `state` as it is when that is the record now,
