@@ -105,6 +105,62 @@ struct RecordJSONTests {
         }
     }
 
+    /// A stored row read in place reads as the same row made a `String` first, bad UTF-8 and all (a file
+    /// written by a careless tool): each string the reader makes is repaired as the whole `String` would be, and
+    /// a broken byte outside a string is refused both ways.
+    @Test(arguments: Array(UInt64(1)...10))
+    func storedBytesReadAsTheirStringDoes(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let broken: [[UInt8]] = [
+            [0xFF], [0xC3], [0xE2, 0x82], [0xF0, 0x9F, 0x99], [0xED, 0xA0, 0x80], [0x80, 0x80],
+        ]
+        // Words that begin texts of `awkward`, never an id, a key or a store's name.
+        let markers = ["plain", "slash", "brackets", "Arabic", "emoji", "line", "quote", "NUL"]
+        // Records that read with bad bytes in them: some must, or the comparison says nothing.
+        var read = 0
+        for state in try Self.records(seed: seed) {
+            // Bad bytes inside the texts written into the records (`awkward`): in string values.
+            var bytes: [UInt8] = []
+            let encoded = RecordJSON.encode(state)
+            var at = 0
+            while at < encoded.count {
+                if markers.contains(where: { encoded[at...].starts(with: $0.utf8) }) {
+                    bytes += encoded[at..<at + 2] + broken.randomElement(using: &rng)!
+                    at += 2
+                } else {
+                    bytes.append(encoded[at])
+                    at += 1
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let stores = Self.someStores(of: state, using: &rng)
+            for only in [nil, stores] {
+                let fromText = Swift.Result {
+                    try RecordJSON.stored(snapshot: text, context: nil, pieces: [], only: only)
+                }
+                let fromBytes = Swift.Result {
+                    try RecordJSON.stored(snapshot: bytes, context: nil, pieces: [], only: only)
+                }
+                switch (fromText, fromBytes) {
+                case (.success(let a), .success(let b)): #expect(a == b)
+                case (.failure, .failure): break
+                default: Issue.record("read as text: \(fromText); read in place: \(fromBytes)")
+                }
+            }
+            let (decodedBytes, decodedText) = (try? RecordJSON.decode(bytes), try? RecordJSON.decode(text))
+            #expect(decodedBytes == decodedText)
+            if decodedBytes != nil, bytes != encoded { read += 1 }
+            // Outside any string, a bad byte is bad JSON, read either way.
+            var outside = RecordJSON.encode(state)
+            outside.insert(0xFF, at: 1)
+            #expect(throws: RecordJSONError.self) { try RecordJSON.stored(snapshot: outside, context: nil, pieces: []) }
+            #expect(throws: RecordJSONError.self) {
+                try RecordJSON.stored(snapshot: String(decoding: outside, as: UTF8.self), context: nil, pieces: [])
+            }
+        }
+        #expect(read > 0)
+    }
+
     @Test func wireMessagesRoundTrip() throws {
         let records = try Self.records(seed: 7)
         let push = PushRequest(replica: ReplicaID("abc"), records: records)
