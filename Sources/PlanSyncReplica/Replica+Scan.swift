@@ -50,7 +50,7 @@ extension Replica {
             try Self.forEachBatch(prefix: prefix, in: db) { batch in
                 let previous = try transforming?.parts()
                 transforming = BatchTransform(batch) { json in
-                    try transform(try json.withUnsafeBytes { try RecordJSON.decode($0.bindMemory(to: UInt8.self)) })
+                    try transform(try RecordJSON.decode(json))
                 }
                 for part in previous ?? [] {
                     try fold(&result, part)

@@ -68,9 +68,7 @@ extension Replica {
     static func stored(_ row: Row, _ column: Int, only wanted: Set<WriteTarget>? = nil) throws -> RecordState {
         try row.withUnsafeData(atIndex: column) { data in
             guard let data else { throw ReplicaError("a queued record has no stored state") }
-            return try data.withUnsafeBytes { raw in
-                try RecordJSON.stored(snapshot: raw.bindMemory(to: UInt8.self), context: nil, pieces: [], only: wanted)
-            }
+            return try RecordJSON.stored(snapshot: data, context: nil, pieces: [], only: wanted)
         }
     }
 

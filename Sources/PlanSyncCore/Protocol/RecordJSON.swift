@@ -1,3 +1,5 @@
+import Foundation
+
 /// The record's JSON form written and read directly, without `Codable`'s keyed containers: every pulled page,
 /// pushed batch and stored row goes through it, and Foundation's coders spent most of a sync's time there.
 ///
@@ -67,9 +69,11 @@ public enum RecordJSON {
         return state
     }
 
-    public static func decode(_ bytes: [UInt8]) throws(RecordJSONError) -> RecordState {
-        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(RecordJSONError) in try decode(buffer) } }
-            .get()
+    /// Reads one record from its UTF-8 as stored or sent (`[UInt8]`, a row's `Data`), in place.
+    public static func decode(_ bytes: some ContiguousBytes) throws(RecordJSONError) -> RecordState {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(RecordJSONError) in try decode(raw.bindMemory(to: UInt8.self)) }
+        }.get()
     }
 
     // MARK: - Stores, for storage by field
@@ -156,14 +160,20 @@ public enum RecordJSON {
     }
 
     /// `stored(snapshot:context:pieces:only:)` of the snapshot's UTF-8 as stored: a row's bytes read in place,
-    /// never made a `String` (which would check every byte before the reader does).
+    /// never made a `String` (which would check every byte before the reader does; the reader makes each string
+    /// it reads with the same repair of bad UTF-8).
     public static func stored(
-        snapshot: UnsafeBufferPointer<UInt8>, context: String?, pieces: [(target: WriteTarget, json: String)],
+        snapshot: some ContiguousBytes, context: String?, pieces: [(target: WriteTarget, json: String)],
         only wanted: Set<WriteTarget>? = nil
     ) throws(RecordJSONError) -> RecordState {
-        var reader = JSONReader(snapshot)
-        let base = try reader.record(only: wanted)
-        try reader.end()
+        let base = try snapshot.withUnsafeBytes { raw in
+            Result { () throws(RecordJSONError) in
+                var reader = JSONReader(raw.bindMemory(to: UInt8.self))
+                let state = try reader.record(only: wanted)
+                try reader.end()
+                return state
+            }
+        }.get()
         guard let context else { return base }
         let newer = wanted.map { wanted in pieces.filter { wanted.contains($0.target) } } ?? pieces
         let delta = try Self.pieces(id: base.id, collection: base.collection, context: context, stores: newer)

@@ -56,8 +56,9 @@ public struct SyncServer: Sendable {
             router: router(),
             server: try network.serverBuilder(logger: logger),
             configuration: .init(
+                address: .hostname(host, port: port),
                 // No `Server` header: on a 2G link its 25 bytes a response buy nothing.
-                address: .hostname(host, port: port), serverName: nil,
+                serverName: nil,
                 availableConnectionsDelegate: .maximum(network.maxConnections, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

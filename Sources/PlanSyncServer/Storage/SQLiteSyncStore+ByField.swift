@@ -11,7 +11,8 @@ extension SQLiteSyncStore {
         let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT id, state, state_seq, context FROM record WHERE id = ?"), arguments: [id])
         // Read while the cursor is open: its row's bytes are the statement's, not copied into `String`s.
-        return try withExtendedLifetime(rows) { rows in try rows.next().map { try state(of: $0, only: wanted, in: db) }
+        return try withExtendedLifetime(rows) { rows in
+            try rows.next().map { try state(of: $0, only: wanted, in: db) }
         }
     }
 
@@ -26,10 +27,7 @@ extension SQLiteSyncStore {
         }
         return try row.withUnsafeData(named: "state") { data in
             guard let data else { throw StoreError.database("a record row without its state") }
-            return try data.withUnsafeBytes { raw in
-                try RecordJSON.stored(
-                    snapshot: raw.bindMemory(to: UInt8.self), context: context, pieces: pieces, only: wanted)
-            }
+            return try RecordJSON.stored(snapshot: data, context: context, pieces: pieces, only: wanted)
         }
     }
 
