@@ -50,7 +50,7 @@ extension Replica {
     /// so they can no longer be discarded until a sync settles them.
     public func markSent(_ records: [PendingRecord]) async throws {
         try await pool.write { db in
-            let mark = try db.cachedStatement(sql: "UPDATE outbox_base SET sent = 1 WHERE record_id = ?")
+            let mark = try db.cachedStatement(sql: "UPDATE outbox SET sent = 1 WHERE record_id = ?")
             for record in records { try mark.execute(arguments: [record.state.id]) }
         }
     }
@@ -58,7 +58,7 @@ extension Replica {
     /// Undoes `markSent` for a push the server refused whole (it committed nothing).
     public func markUnsent(_ records: [PendingRecord]) async throws {
         try await pool.write { db in
-            let mark = try db.cachedStatement(sql: "UPDATE outbox_base SET sent = 0 WHERE record_id = ?")
+            let mark = try db.cachedStatement(sql: "UPDATE outbox SET sent = 0 WHERE record_id = ?")
             for record in records { try mark.execute(arguments: [record.state.id]) }
         }
     }
@@ -67,7 +67,12 @@ extension Replica {
         guard let state = try Self.fetchState(id, in: db) else { throw ReplicaError.noRecord(id) }
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT state, sent FROM outbox_base WHERE record_id = ?", arguments: [id])
+                db,
+                sql: """
+                    SELECT outbox_base.state, outbox.sent FROM outbox_base JOIN outbox USING (record_id)
+                    WHERE record_id = ?
+                    """,
+                arguments: [id])
         else {
             throw ReplicaError(
                 "\(id): no copy from before its queued edits is kept (queued by an older version, or again after a "
@@ -122,8 +127,8 @@ extension Replica {
         if let queued { return .some(try (queued[0] as String?).map(RecordJSON.stores)) }
         try db.cachedStatement(
             sql: """
-                INSERT INTO outbox_base(record_id, state, sent) VALUES (?, ?, 0)
-                ON CONFLICT(record_id) DO UPDATE SET state = excluded.state, sent = 0
+                INSERT INTO outbox_base(record_id, state) VALUES (?, ?)
+                ON CONFLICT(record_id) DO UPDATE SET state = excluded.state
                 """
         ).execute(arguments: [id, before.map { RecordJSON.string($0) }])
         return nil

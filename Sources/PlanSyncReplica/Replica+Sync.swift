@@ -34,8 +34,8 @@ extension Replica {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT record.state, outbox.revision, outbox_base.state, outbox_base.sent, outbox.stores,
-                        outbox_base.state IS NOT NULL
+                    SELECT record.state, outbox.revision, outbox_base.state,
+                        outbox.sent OR outbox_base.record_id IS NULL, outbox.stores, outbox_base.state IS NOT NULL
                     FROM outbox JOIN record ON record.id = outbox.record_id
                     LEFT JOIN outbox_base ON outbox_base.record_id = outbox.record_id
                     WHERE outbox.revision > ? ORDER BY outbox.revision LIMIT ?
@@ -43,9 +43,10 @@ extension Replica {
                 arguments: [revision, limit])
             var pending: [PendingRecord] = []
             while let row = try rows.next() {
-                // After a push that got no answer the server may hold writes the base lacks: whole then.
-                let sent = (row[3] as Int64?) ?? 1
-                if deltas, sent == 0, row[5] as Bool, let noted = row[4] as String?,
+                // After a push that got no answer the server may hold writes the base lacks: whole then, as
+                // when no base was kept.
+                let whole: Bool = row[3]
+                if deltas, !whole, row[5] as Bool, let noted = row[4] as String?,
                     case let stores = try RecordJSON.stores(noted), !stores.isEmpty
                 {
                     let part = try Self.stored(row, 0, only: stores)
@@ -55,7 +56,7 @@ extension Replica {
                     continue
                 }
                 let state = try Self.stored(row, 0)
-                let base = sent == 0 ? try (row[2] as String?).map(Self.decode) : nil
+                let base = whole ? nil : try (row[2] as String?).map(Self.decode)
                 pending.append(PendingRecord(state: state, revision: row[1], delta: RecordDelta(state, since: base)))
             }
             return pending

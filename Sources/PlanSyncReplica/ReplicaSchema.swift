@@ -63,7 +63,8 @@ enum ReplicaSchema {
                 sql: """
                     -- For each queued record, the copy last known from the server (NULL for a record created
                     -- here), kept so queued writes can be discarded; `sent` once a push of them went out (the
-                    -- server may then hold their dots). Removed with the record's outbox row.
+                    -- server may then hold their dots; on the outbox row since v8). Removed with the record's
+                    -- outbox row.
                     CREATE TABLE outbox_base (
                         record_id TEXT PRIMARY KEY NOT NULL,
                         state TEXT,
@@ -126,6 +127,17 @@ enum ReplicaSchema {
             // (`fields.comment`, `translations.fr.title`, `tombstones`): a push reads just those. NULL when not
             // known (queued by an older version, or again after the server's history went back).
             try db.execute(sql: "ALTER TABLE outbox ADD COLUMN stores TEXT")
+        }
+        migrator.registerMigration("v8-outbox-sent") { db in
+            // `sent` moves from the base to the record's outbox row. A base is a whole record (kilobytes, over
+            // overflow pages) with `sent` after it, so marking a batch of 500 sent read and rewrote 500 bases; an
+            // outbox row is a few dozen bytes, and the batch's rows share a dozen pages.
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN sent INTEGER NOT NULL DEFAULT 0;
+                    UPDATE outbox SET sent = 1 WHERE record_id IN (SELECT record_id FROM outbox_base WHERE sent = 1);
+                    ALTER TABLE outbox_base DROP COLUMN sent;
+                    """)
         }
         return migrator
     }
