@@ -139,6 +139,11 @@ enum ReplicaSchema {
                     ALTER TABLE outbox_base DROP COLUMN sent;
                     """)
         }
+        migrator.registerMigration("v9-outbox-order") { db in
+            // A push reads the queue in revision order, a batch at a time. Without an index SQLite read every
+            // queued record, its whole state with it, into a sort for each batch.
+            try db.execute(sql: "CREATE INDEX outbox_revision ON outbox(revision)")
+        }
         return migrator
     }
 }
