@@ -12,18 +12,30 @@ public enum Limits {
 /// separated by `/`, each starting with a letter or digit.
 public enum RecordID {
     public static func validate(_ id: String) throws(RecordError) {
-        let segments = id.split(separator: "/", omittingEmptySubsequences: false)
-        let valid =
-            !id.isEmpty && id.utf8.count <= Limits.maxIDBytes
-            && segments.allSatisfy { segment in
-                guard let first = segment.unicodeScalars.first, first.isASCIIAlphanumeric else { return false }
-                return segment.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || "._-".unicodeScalars.contains($0) }
+        guard !isValid(id) else { return }
+        throw RecordError(
+            record: id.isEmpty ? "(empty id)" : id,
+            "invalid id: use letters, digits, '.', '-' or '_' in segments separated by '/'")
+    }
+
+    /// Whether `id` is a record id, read byte by byte: every allowed character is ASCII, so any byte of a
+    /// longer UTF-8 sequence already makes it invalid. A server checks every id of every push.
+    static func isValid(_ id: String) -> Bool {
+        var count = 0
+        // Whether the next byte starts a segment, which must be a letter or digit.
+        var starting = true
+        for byte in id.utf8 {
+            count += 1
+            if byte == UInt8(ascii: "/") {
+                guard !starting else { return false }
+                starting = true
+            } else if byte.isASCIIAlphanumeric || (!starting && "._-".utf8.contains(byte)) {
+                starting = false
+            } else {
+                return false
             }
-        guard valid else {
-            throw RecordError(
-                record: id.isEmpty ? "(empty id)" : id,
-                "invalid id: use letters, digits, '.', '-' or '_' in segments separated by '/'")
         }
+        return !starting && count <= Limits.maxIDBytes
     }
 
     /// The plan a record belongs to: the id's first segment.
@@ -54,6 +66,13 @@ public enum PlanID {
 extension Unicode.Scalar {
     var isASCIIAlphanumeric: Bool {
         ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
+    }
+}
+
+extension UInt8 {
+    var isASCIIAlphanumeric: Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }
 
