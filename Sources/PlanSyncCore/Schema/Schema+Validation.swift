@@ -63,17 +63,15 @@ public enum PlanID {
     }
 }
 
-extension Unicode.Scalar {
-    var isASCIIAlphanumeric: Bool {
-        ("a"..."z").contains(self) || ("A"..."Z").contains(self) || ("0"..."9").contains(self)
-    }
-}
-
 extension UInt8 {
     var isASCIIAlphanumeric: Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
+}
+
+extension Unicode.Scalar {
+    var isASCIIAlphanumeric: Bool { isASCII && UInt8(value).isASCIIAlphanumeric }
 }
 
 /// The fingerprint of a source text a translation was made from: the first 16 hex digits of its SHA-256.
