@@ -24,8 +24,7 @@ import Testing
         var rng = SeededGenerator(seed: seed)
         var untouched = 0
         for _ in 0..<2_000 {
-            let cell = (0..<Int.random(in: 0...6, using: &rng)).map { _ in Self.pieces.randomElement(using: &rng)! }
-                .joined()
+            let cell = rng.text(of: Self.pieces, upTo: 6)
             let cleaned = PlanSpreadsheet.clean(cell)
             #expect(cleaned == Self.walked(cell), "\(cell.unicodeScalars.map { String($0.value, radix: 16) })")
             if cleaned == cell { untouched += 1 }

@@ -32,8 +32,7 @@ struct RecordIDTests {
         var rng = SeededGenerator(seed: seed)
         var valid = 0
         for _ in 0..<3_000 {
-            let id = (0..<Int.random(in: 0...7, using: &rng)).map { _ in Self.pieces.randomElement(using: &rng)! }
-                .joined()
+            let id = rng.text(of: Self.pieces, upTo: 7)
             let expected = Self.readAsWritten(id)
             #expect(((try? RecordID.validate(id)) != nil) == expected, "\(id.unicodeScalars.map(\.value))")
             if expected { valid += 1 }

@@ -15,3 +15,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 }
+
+extension SeededGenerator {
+    /// Up to `most` of `pieces`, drawn at random and joined: text for checking a rule against its reference.
+    public mutating func text(of pieces: [String], upTo most: Int) -> String {
+        (0..<Int.random(in: 0...most, using: &self)).map { _ in pieces.randomElement(using: &self)! }.joined()
+    }
+}
