@@ -84,14 +84,24 @@ public struct HTTPTransport: SyncTransport {
     public func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws
         -> PullResponse
     {
+        try await receive(since: since, limit: limit, replica: replica, history: history).read()
+    }
+
+    public func receive(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws
+        -> ReceivedPage
+    {
         var request = HTTPClientRequest(url: baseURL + "/v1/pull?since=\(since)&limit=\(limit)&replica=\(replica)")
         if let history { request.headers.add(name: HistoryPosition.header, value: "\(history)") }
         // A page is sized to take seconds (`AdaptiveSize`): the floor leaves it ample room.
-        return try await send(
-            request, deadline: meter.current.floor,
-            decode: { body in
+        let (headers, body) = try await exchange(request, deadline: meter.current.floor)
+        // An unreadable header is as good as none: the page itself says where the next starts.
+        let next = headers.first(name: PullResponse.nextHeader).flatMap { HistoryPosition($0) }
+        let baseURL = self.baseURL
+        return ReceivedPage(next: next) {
+            try Self.decoded(body, from: baseURL) { body in
                 try body.withUnsafeReadableBytes { raw in try RecordJSON.decodePull(raw.bindMemory(to: UInt8.self)) }
-            })
+            }
+        }
     }
 
     public func register(_ registration: KeyRegistration) async throws {
@@ -126,10 +136,29 @@ public struct HTTPTransport: SyncTransport {
         }
     }
 
-    /// Sends `request` (whose body is `sent` bytes) with `deadline` for the whole exchange.
+    /// Sends `request` (whose body is `sent` bytes) with `deadline` for the whole exchange, and decodes the answer.
     private func send<T>(
         _ request: HTTPClientRequest, sent: Int = 0, deadline: Duration, decode: (ByteBuffer) throws -> T
     ) async throws -> T {
+        try Self.decoded(try await exchange(request, sent: sent, deadline: deadline).body, from: baseURL, decode)
+    }
+
+    /// An answer's body decoded; anything `decode` cannot read is the server's error.
+    private static func decoded<T>(_ body: ByteBuffer, from baseURL: String, _ decode: (ByteBuffer) throws -> T)
+        throws -> T
+    {
+        do {
+            return try decode(body)
+        } catch {
+            throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol")
+        }
+    }
+
+    /// Sends `request` (whose body is `sent` bytes) with `deadline` for the whole exchange: the headers and the
+    /// body of a 200 answer, or the error of any other.
+    private func exchange(_ request: HTTPClientRequest, sent: Int = 0, deadline: Duration) async throws
+        -> (headers: HTTPHeaders, body: ByteBuffer)
+    {
         var request = request
         let timeout = TimeAmount(deadline)
         let started = ContinuousClock.now
@@ -187,11 +216,7 @@ public struct HTTPTransport: SyncTransport {
                 response.status.code >= 500 ? .server : .refused(status: Int(response.status.code)), message,
                 body: error)
         }
-        do {
-            return try decode(body)
-        } catch {
-            throw SyncError(.server, "\(baseURL) answered something that is not PlanSync's protocol")
-        }
+        return (response.headers, body)
     }
 
     /// A transport failure in a few words: never the library's text, which may quote the request's headers.

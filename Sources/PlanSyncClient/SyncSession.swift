@@ -367,57 +367,89 @@ public struct SyncSession: Sendable {
         return states
     }
 
-    /// Pulls until caught up, one page ahead: while a page is joined and stored here, the server reads and
-    /// compresses the next. Pages still commit one at a time, in order, each with its cursor. Each page is sized
-    /// from the ones before it; a fetch whose connection drops is tried again for half as many.
+    /// A pull page read, with what its fetch measured and the fetch of the page after it, when already asked for.
+    private struct Arrival: Sendable {
+        var page: PullResponse
+        var retried: Int
+        var size: AdaptiveSize
+        var following: Task<Arrival, any Error>?
+    }
+
+    /// Pulls until caught up, in three stages: while one page is joined and stored here, the next is read on
+    /// another thread and the server reads and compresses the one after. A page is asked for as soon as the
+    /// answer before it says where it starts (`PullResponse.nextHeader`), or, from a server that does not say, once
+    /// that answer is read; at most three pages are asked for and not yet stored (`PageWindow`). Pages still
+    /// commit one at a time, in order, each with its cursor. Each page is sized from the ones before it; a fetch
+    /// whose connection drops is tried again for half as many.
     private func pull(as identity: ReplicaIdentity, into report: inout SyncReport, progress: (SyncProgress) -> Void)
         async throws
     {
         var cursor = try await replica.cursor()
         let start = cursor
         let transport = self.transport
-        var size = AdaptiveSize.pull(ceiling: pullPage, target: requestTarget)
-        let history = try await replica.history()
         let retry = self.retry
-        // Each fetch counts its own retries and sizes its own attempts; both are taken with its page.
-        func fetch(after cursor: UInt64, history: HistoryPosition?, size: AdaptiveSize)
-            -> Task<(PullResponse, Int, AdaptiveSize), any Error>
-        {
+        let window = PageWindow(limit: 3)
+        // Each fetch counts its own retries and sizes its own attempts; both are taken with its page, and with the
+        // fetch of the page after it when the answer said where that starts.
+        func fetch(after cursor: UInt64, history: HistoryPosition?, size: AdaptiveSize) -> Task<Arrival, any Error> {
             Task {
+                try await window.enter()
                 var size = size
                 var retried = 0
+                var received: ReceivedPage
+                var limit: Int
+                var elapsed: Duration
                 while true {
-                    let limit = size.next
+                    limit = size.next
                     let started = ContinuousClock.now
                     do {
-                        let page = try await transport.pull(
+                        received = try await transport.receive(
                             since: cursor, limit: limit, replica: identity.replica, history: history)
-                        // The last page holds what was left, not what the size asked for: it measures nothing.
-                        if page.more { size.completed(records: limit, elapsed: ContinuousClock.now - started) }
-                        return (page, retried, size)
+                        elapsed = ContinuousClock.now - started
+                        break
                     } catch let error as SyncError where error.dropped && retried < retry.delays.count {
                         try await Task.sleep(for: retry.delays[retried])
                         retried += 1
                         size.failed(records: limit)
                     }
                 }
+                // The last page holds what was left, not what the size asked for: it measures nothing.
+                if received.next != nil { size.completed(records: limit, elapsed: elapsed) }
+                let following = received.next.flatMap { next in
+                    next.seq > cursor ? fetch(after: next.seq, history: next, size: size) : nil
+                }
+                do {
+                    let page = try await received.read()
+                    if received.next == nil, page.more { size.completed(records: limit, elapsed: elapsed) }
+                    return Arrival(page: page, retried: retried, size: size, following: following)
+                } catch {
+                    following?.cancel()
+                    throw error
+                }
             }
         }
-        var next = fetch(after: cursor, history: history, size: size)
-        defer { next.cancel() }
+        var next = fetch(
+            after: cursor, history: try await replica.history(),
+            size: AdaptiveSize.pull(ceiling: pullPage, target: requestTarget))
+        defer {
+            next.cancel()
+            Task { await window.close() }
+        }
         while true {
-            let (page, retried, sized) = try await next.value
-            size = sized
-            report.retries += retried
+            let arrival = try await next.value
+            let page = arrival.page
+            report.retries += arrival.retried
             report.roundTrips += 1
             // A page may hold no records (the replica's own pushes are skipped) yet move the cursor.
             let last = !page.more || page.cursor <= cursor
-            if !last {
-                next = fetch(
-                    after: page.cursor, history: page.epoch.map { HistoryPosition(epoch: $0, seq: page.cursor) },
-                    size: size)
+            if last {
+                arrival.following?.cancel()
+            } else {
+                // From a server that did not say where this page would end, the next is asked for only now.
+                next = arrival.following ?? fetch(after: page.cursor, history: page.next, size: arrival.size)
             }
             try await take(page, into: &report)
+            await window.leave()
             cursor = page.cursor
             progress(
                 SyncProgress(

@@ -8,6 +8,10 @@ public protocol SyncTransport: Sendable {
     /// The changes after `since`; those whose stored state `replica` pushed itself are skipped by the server
     /// (counted in the cursor, not sent).
     func pull(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws -> PullResponse
+    /// `pull` in two steps: the page as it arrived, and the reading of it, which a sync runs while it asks for
+    /// the next page (`ReceivedPage.next`).
+    func receive(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws
+        -> ReceivedPage
     /// Registers the replica's public signing key with its id (`POST /v1/key`).
     func register(_ registration: KeyRegistration) async throws
     /// Relays a push another replica signed, carried here in a bundle (`POST /v1/relay`).
@@ -18,6 +22,41 @@ public protocol SyncTransport: Sendable {
 
 extension SyncTransport {
     public var counted: Traffic? { nil }
+
+    /// A transport whose pages come read: the page, with where the next starts as the page itself says.
+    public func receive(since: UInt64, limit: Int, replica: ReplicaID, history: HistoryPosition?) async throws
+        -> ReceivedPage
+    {
+        let page = try await pull(since: since, limit: limit, replica: replica, history: history)
+        return ReceivedPage(next: page.next) { page }
+    }
+}
+
+/// A pull page as it arrived, not yet read: where the next page starts, when the answer said so before its body
+/// was read, and the work of reading it.
+public struct ReceivedPage: Sendable {
+    /// Where the next page starts (`PullResponse.nextHeader`); nil when the answer did not say, because no page
+    /// follows or the server does not say it (then only the page, once read, tells).
+    public var next: HistoryPosition?
+    private let reading: @Sendable () async throws -> PullResponse
+
+    public init(next: HistoryPosition?, reading: @escaping @Sendable () async throws -> PullResponse) {
+        self.next = next
+        self.reading = reading
+    }
+
+    /// The page, read. It must agree with `next`: a page that says otherwise is the server's error, since the
+    /// next page was asked for where `next` said.
+    public func read() async throws -> PullResponse {
+        let page = try await reading()
+        if let next, page.next != next {
+            throw SyncError(
+                .server,
+                "the server's pull page ends at \(page.next.map(String.init(describing:)) ?? "its last change"), "
+                    + "not at \(next) as its \(PullResponse.nextHeader) header said")
+        }
+        return page
+    }
 }
 
 /// Why a sync or a request to the server failed, in words a person can act on.

@@ -317,3 +317,14 @@ public struct RelayRequest: Codable, Sendable, Equatable {
         return SignedSection(signer: signer, payload: [UInt8](bytes), signature: signature)
     }
 }
+
+extension PullResponse {
+    /// The header of a pull's answer that says, when more changes follow, where the next page starts (`EPOCH:SEQ`,
+    /// this page's `epoch` and `cursor`): a client may ask for that page before it has read this one.
+    public static let nextHeader = "PlanSync-Next"
+
+    /// Where the next page starts when more changes follow: the `since` and the history position of the next pull.
+    public var next: HistoryPosition? {
+        more ? epoch.map { HistoryPosition(epoch: $0, seq: cursor) } : nil
+    }
+}

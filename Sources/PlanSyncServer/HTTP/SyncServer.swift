@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -226,7 +227,12 @@ public struct SyncServer: Sendable {
             deltas: version >= 2, extra: try await pageExtra(awaySince: due?.awaySince))
         metrics.pulled(records: page.count)
         await note(due, pulled: since)
-        return counted(try Self.json(page.json, compressingFor: request))
+        var response = try Self.json(page.json, compressingFor: request)
+        // Where the next page starts, readable before the page is: a client may ask for it while it reads this one.
+        if page.more, let name = HTTPField.Name(PullResponse.nextHeader) {
+            response.headers[name] = "\(HistoryPosition(epoch: try await store.epoch().id, seq: page.cursor))"
+        }
+        return counted(response)
     }
 
     /// How answers are gzipped: zlib's fastest level. Pull pages repeat their keys and replica ids so much that

@@ -42,7 +42,7 @@ struct FeedPage {
         let cursor = UInt64(max(self.cursor, Int64(clamping: since)))
         let json = RecordJSON.pullPage(
             records: records, evicted: evicted, cursor: cursor, more: more, latest: max(latest, cursor), extra: extra)
-        return PullPage(json: json, count: count, cursor: cursor)
+        return PullPage(json: json, count: count, cursor: cursor, more: more)
     }
 }
 

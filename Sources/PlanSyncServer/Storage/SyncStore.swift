@@ -148,4 +148,6 @@ public struct PullPage: Sendable {
     public var json: [UInt8]
     public var count: Int
     public var cursor: UInt64
+    /// Whether more changes follow the page.
+    public var more: Bool
 }
