@@ -24,6 +24,9 @@ public final class Replica: Sendable {
         self.path = path
         self.schema = schema
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        // An edit once saved stays saved through a power cut: each commit waits for the disk. GRDB leaves a
+        // pool's writer at `synchronous = NORMAL` in WAL mode, where the last commits before a cut can vanish.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try ReplicaSchema.migrator(schema: schema).migrate(pool)
     }
 

@@ -11,6 +11,8 @@ struct RecordJSONTests {
     static let awkward = [
         "plain", "quote \" and backslash \\", "slash / kept", "line\nbreak\r\ttab", "\u{01}\u{1F} controls",
         "Arabic الحماية", "emoji 🙂👩🏽‍⚕️", "\u{2067}isolate\u{2069}", "", "NUL \u{00} byte", "brackets ] } [ {",
+        // Runs of backslashes before a quote (odd in the JSON: escaped) and at the end (even: the string ends).
+        "run \\\\\\\"\\\\ of backslashes \\",
     ]
 
     /// Records from a seeded random history, with awkward text written into them.

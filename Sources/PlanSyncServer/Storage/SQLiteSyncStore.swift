@@ -38,6 +38,10 @@ public final class SQLiteSyncStore: SyncStore {
         }
         self.schema = schema
         self.pool = try DatabasePool(path: directory + "/plansync.sqlite", configuration: configuration)
+        // A push the server answered stays committed through a power cut (the replica then drops it from its
+        // outbox): each commit waits for the disk. GRDB leaves a pool's writer at `synchronous = NORMAL` in WAL
+        // mode, where the last commits before a cut can vanish.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
         server = try pool.write { db in
             let existing = try Self.meta("server_id", in: db).map(ReplicaID.init)
